@@ -1,0 +1,4 @@
+/** The list of `torsion` sub-commands, in the order `--help` shows them. */
+import type { Command } from '../command';
+
+export const commands: readonly Command[] = [];
