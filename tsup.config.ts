@@ -26,4 +26,5 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   external: ['node-gtk'],
+  shims: true,
 });

@@ -1,0 +1,43 @@
+/**
+ * Lazy access to node-gtk and the GLib/GObject/Gio namespaces. Nothing loads the native module until
+ * a GLib reactor or a GStreamer object first asks for it, so `torsion`, `torsion/defer`,
+ * `torsion/gdp` and `torsion/testing` work on machines without GStreamer. Internal: the generated
+ * GI types never appear in the public `.d.ts` (PITFALLS 20). Tests: test/reactor/gi.test.ts.
+ */
+import { createRequire } from 'node:module';
+import type NodeGtk from 'node-gtk';
+
+type Gi = typeof NodeGtk;
+
+/** The node-gtk module and the core namespaces, typed by the generated typings. */
+export interface GiCore {
+  readonly gi: Gi;
+  readonly GLib: ReturnType<typeof loadGLib>;
+  readonly GObject: ReturnType<typeof loadGObject>;
+  readonly Gio: ReturnType<typeof loadGio>;
+}
+
+let core: GiCore | undefined;
+
+function nodeRequire(): NodeJS.Require {
+  // CommonJS builds have `require`; ES modules make one.
+  return typeof require === 'function' ? require : createRequire(import.meta.url);
+}
+
+function loadGLib(gi: Gi) { return gi.require('GLib', '2.0'); }
+function loadGObject(gi: Gi) { return gi.require('GObject', '2.0'); }
+function loadGio(gi: Gi) { return gi.require('Gio', '2.0'); }
+
+/** Loads node-gtk (once) and returns it with GLib, GObject and Gio. */
+export function loadGi(): GiCore {
+  if (core === undefined) {
+    const gi = nodeRequire()('node-gtk') as Gi;
+    core = { gi, GLib: loadGLib(gi), GObject: loadGObject(gi), Gio: loadGio(gi) };
+  }
+  return core;
+}
+
+/** True once node-gtk has been loaded by this process (through {@link loadGi}). */
+export function isGiLoaded(): boolean {
+  return core !== undefined;
+}
