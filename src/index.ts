@@ -3,5 +3,6 @@
  * when a GLib reactor or a GStreamer object is first created.
  */
 export * from './errors';
+export * from './defer/index';
 export * from './reactor/index';
 export * from './testing/index';

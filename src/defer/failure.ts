@@ -1,0 +1,75 @@
+/**
+ * `Failure`: an error travelling down a Deferred's errback chain (Twisted's
+ * `twisted.python.failure.Failure`). Its `value` is always an `Error`; any other reason (a string,
+ * `undefined`, a rejected Promise's odd value) is wrapped in {@link NonErrorReason}. There are no
+ * Python tracebacks or frames here: the `Error`'s own `stack` plays that part.
+ * Tests: test/defer/failure.test.ts.
+ */
+import { NonErrorReason } from './errors';
+
+/** A class of errors, as given to {@link Failure.check} and {@link Failure.trap}. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructor parameter lists vary; `any[]` is the only top type here
+export type ErrorClass<E extends Error = Error> = abstract new (...args: any[]) => E;
+
+/** An error wrapped for the errback chain. */
+export class Failure {
+  /** The error itself (a {@link NonErrorReason} when the reason was not an `Error`). */
+  readonly value: Error;
+
+  constructor(reason?: unknown) {
+    this.value = reason instanceof Failure ? reason.value : reason instanceof Error ? reason : new NonErrorReason(reason);
+  }
+
+  /** `reason` itself when it is already a Failure, else a new Failure wrapping it. */
+  static from(reason: unknown): Failure {
+    return reason instanceof Failure ? reason : new Failure(reason);
+  }
+
+  /** The class of `value` (Twisted's `Failure.type`). */
+  get type(): ErrorClass {
+    return this.value.constructor as ErrorClass;
+  }
+
+  /** The first of `errorClasses` that `value` is an instance of, or `null`. */
+  check<C extends ErrorClass[]>(...errorClasses: C): C[number] | null {
+    for (const cls of errorClasses) {
+      if (this.value instanceof cls) return cls;
+    }
+    return null;
+  }
+
+  /**
+   * Like {@link check}, but when nothing matches it rethrows `value` — so in an errback,
+   * `failure.trap(CancelledError)` lets every other error continue down the chain.
+   */
+  trap<C extends ErrorClass[]>(...errorClasses: C): C[number] {
+    const found = this.check(...errorClasses);
+    if (found === null) throw this.value;
+    return found;
+  }
+
+  /** The error's message (Twisted: `str(value)`). */
+  getErrorMessage(): string {
+    return this.value.message;
+  }
+
+  /** The error's stack, or its name and message when it has none. */
+  getTraceback(): string {
+    return this.value.stack ?? `${this.value.name}: ${this.value.message}`;
+  }
+
+  /** Throw `value`. */
+  raiseException(): never {
+    throw this.value;
+  }
+
+  toString(): string {
+    return `[Failure ${this.value.name}: ${this.value.message}]`;
+  }
+
+  /** For structured logs: the error's name, message, code and stack. */
+  toJSON(): Record<string, unknown> {
+    const code = (this.value as { code?: unknown }).code;
+    return { name: this.value.name, message: this.value.message, ...(code === undefined ? {} : { code }), stack: this.value.stack };
+  }
+}
