@@ -12,7 +12,7 @@
 import { AlreadyCalledError, CancelledError, CircularChainError } from './errors';
 import { Failure } from './failure';
 import type { ReactorTime } from './time';
-import { addTimeoutTo, type OnTimeoutCancel } from './timeout';
+import { cancelledToTimedOut, type OnTimeoutCancel } from './timeout';
 import {
   captureStack, formatDebugInfo, getDebugging, trackFailure, untrackFailure,
   type DebugInfo, type FailureToken,
@@ -189,7 +189,18 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
    * Returns this Deferred.
    */
   addTimeout<U = T>(seconds: number, clock: ReactorTime, onTimeoutCancel?: OnTimeoutCancel<T, U>): Deferred<T | U> {
-    return addTimeoutTo(this, seconds, clock, onTimeoutCancel);
+    let timedOut = false;
+    const call = clock.callLater(seconds, () => {
+      timedOut = true;
+      this.cancel();
+    });
+    const convert = onTimeoutCancel ?? cancelledToTimedOut;
+    return this
+      .addBoth((result: T | Failure) => (timedOut ? convert(result, seconds) : result))
+      .addBoth((result: T | U | Failure) => {
+        if (call.active()) call.cancel();
+        return result;
+      });
   }
 
   /**

@@ -69,17 +69,6 @@ export class QueueUnderflow extends TorsionError {
   }
 }
 
-/**
- * A Failure was made from something that is not an `Error` (`errback('boom')`, a Promise rejected
- * with a string, `errback()` with no reason). The original value is kept in `reason`.
- */
-export class NonErrorReason extends TorsionError {
-  override readonly code: string = 'TORSION_ERR_NON_ERROR_REASON';
-  constructor(readonly reason: unknown) {
-    super(reason === undefined ? 'errback() called without a reason.' : describe(reason));
-  }
-}
-
 /** A callback returned the very Deferred it was attached to (Twisted warns and then hangs). */
 export class CircularChainError extends TorsionError {
   override readonly code: string = 'TORSION_ERR_CIRCULAR_CHAIN';
@@ -96,13 +85,4 @@ export class NotACoroutineError extends TorsionError {
 /** A Deferred-layer function was called with an invalid argument (Twisted raises ValueError/TypeError). */
 export class DeferredArgumentError extends TorsionError {
   override readonly code: string = 'TORSION_ERR_DEFER_INVALID_ARGUMENT';
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }

@@ -1,11 +1,32 @@
 /**
  * `Failure`: an error travelling down a Deferred's errback chain (Twisted's
  * `twisted.python.failure.Failure`). Its `value` is always an `Error`; any other reason (a string,
- * `undefined`, a rejected Promise's odd value) is wrapped in {@link NonErrorReason}. There are no
+ * `undefined`, a rejected Promise's odd value) is wrapped in {@link NonErrorReason} (declared here,
+ * beside the class that raises it, so that errors.ts can refer to Failure without an import cycle). There are no
  * Python tracebacks or frames here: the `Error`'s own `stack` plays that part.
  * Tests: test/defer/failure.test.ts.
  */
-import { NonErrorReason } from './errors';
+import { TorsionError } from '../errors';
+
+/**
+ * A Failure was made from something that is not an `Error` (`errback('boom')`, a Promise rejected
+ * with a string, `errback()` with no reason). The original value is kept in `reason`.
+ */
+export class NonErrorReason extends TorsionError {
+  override readonly code: string = 'TORSION_ERR_NON_ERROR_REASON';
+  constructor(readonly reason: unknown) {
+    super(reason === undefined ? 'errback() called without a reason.' : describe(reason));
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
 
 /** A class of errors, as given to {@link Failure.check} and {@link Failure.trap}. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructor parameter lists vary; `any[]` is the only top type here

@@ -6,3 +6,4 @@ export type { DelayedCall, ReactorTime } from '../defer/time';
 export { AlreadyCalled, AlreadyCancelled } from './errors';
 export { DelayedCallQueue, ScheduledCall } from './delayed-call-queue';
 export type { DelayedCallQueueOptions } from './delayed-call-queue';
+export { toObservable, fromObservable } from './deferred-observable';

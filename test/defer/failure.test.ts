@@ -56,7 +56,7 @@ describe('Failure', () => {
     const c = new Failure(new CancelledError());
     expect(c.toJSON()).toMatchObject({ name: 'CancelledError', code: 'TORSION_ERR_CANCELLED' });
     const stackless = new Error('s');
-    stackless.stack = undefined;
+    delete stackless.stack;
     expect(new Failure(stackless).getTraceback()).toBe('Error: s');
   });
 });
