@@ -74,8 +74,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   _running = false;
   /** @internal Swallow one late callback()/errback() after a canceller-less cancel(). */
   _suppressAlreadyCalled = false;
-  /** @internal */
-  _canceller: Canceller<T> | null;
+  /** @internal Typed loosely so that `Deferred<T>` stays assignable to `Deferred<unknown>`. */
+  _canceller: ((deferred: never) => void) | null;
   /** @internal The Deferred this one is waiting on (for `toString`); cleared when it resumes. */
   _chainedTo: Deferred<unknown> | null = null;
   /** @internal Held while the result is an unhandled Failure (see unhandled.ts). */
@@ -175,7 +175,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   cancel(): void {
     if (!this.called) {
       const canceller = this._canceller;
-      if (canceller !== null) canceller(this);
+      if (canceller !== null) canceller(this as never);
       else this._suppressAlreadyCalled = true;
       if (!this.called) this.errback(new Failure(new CancelledError()));
     } else if (this._result instanceof Deferred) {
