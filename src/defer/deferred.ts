@@ -87,7 +87,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
 
   constructor(canceller?: Canceller<T>) {
     this._canceller = canceller ?? null;
-    if (getDebugging()) this._debugInfo = { creator: captureStack(), invoker: undefined };
+    if (getDebugging()) this._debugInfo = { creator: captureStack(1), invoker: undefined };
   }
 
   /** True while paused (by `pause()` or while waiting on a Deferred returned by a callback). */
@@ -280,7 +280,7 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
       }
       throw new AlreadyCalledError();
     }
-    if (getDebugging()) (this._debugInfo ??= { creator: undefined, invoker: undefined }).invoker = captureStack();
+    if (getDebugging()) (this._debugInfo ??= { creator: undefined, invoker: undefined }).invoker = captureStack(2);
     this.called = true;
     this._canceller = null;
     this._result = result;

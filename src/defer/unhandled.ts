@@ -35,6 +35,8 @@ const registry = new FinalizationRegistry<Held>(reportUnhandled);
 
 /** @internal Start (or update) tracking `failure` for a Deferred; returns the token to keep. */
 export function trackFailure(token: FailureToken | null, failure: Failure, debug: DebugInfo | null): FailureToken {
+  if (token !== null && token.held.failure === failure) return token;
+  cleanFailure(failure);
   if (token !== null) {
     token.held.failure = failure;
     token.held.debug = debug;
@@ -44,6 +46,20 @@ export function trackFailure(token: FailureToken | null, failure: Failure, debug
   const fresh = new FailureToken(held);
   registry.register(fresh, held, fresh);
   return fresh;
+}
+
+/**
+ * Twisted's `cleanFailure`: V8 keeps an error's stack as raw frames (functions and their `this`,
+ * e.g. the Deferred running the callback) until `stack` is first read. The registry holds the
+ * failure strongly, so those frames would keep the Deferred alive and the report would never come;
+ * reading `stack` once turns it into a string and drops them.
+ */
+function cleanFailure(failure: Failure): void {
+  try {
+    void failure.value.stack;
+  } catch {
+    // A throwing `stack` getter (user-defined) leaves nothing to clean.
+  }
 }
 
 /** @internal The failure was handled: forget it. */
@@ -75,11 +91,10 @@ export function getDebugging(): boolean {
   return debugging;
 }
 
-/** @internal The current stack, without this helper's own frame. */
-export function captureStack(): string {
+/** @internal The current stack, without this helper's frame and the `skip` frames above it. */
+export function captureStack(skip = 0): string {
   const stack = new Error('stack').stack ?? '';
-  const lines = stack.split('\n');
-  return lines.slice(2).join('\n');
+  return stack.split('\n').slice(2 + skip).join('\n');
 }
 
 /** Twisted's `_getDebugTracebacks` layout: " C: Deferred was created:" / " I: First Invoker was:". */
