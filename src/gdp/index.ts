@@ -17,3 +17,10 @@ export { crc16 } from './crc16';
 export { readGdpHeader, checkGdpHeader, writeGdpHeader, type GdpHeader, type GdpHeaderFields, type GdpHeaderCheckOptions } from './header';
 export { GdpDecoder, DEFAULT_MAX_PAYLOAD_BYTES, type GdpDecoderOptions } from './decoder';
 export { encodeGdpPacket, encodeGdpPacketBytes, crcOptionsFromFlags, type GdpEncodeOptions } from './encoder';
+export {
+  gstStructure, getField, simpleValue, gstValueEquals, gstStructureEquals, gstCapsEquals, CAPS_FEATURE_MEMORY_SYSTEM_MEMORY,
+  type GstValue, type GstStructure, type GstCaps, type GstCapsEntry, type GstCapsFeatures,
+} from './gst-value';
+export { parseStructure, parseCaps, parseValue } from './structure-parser';
+export { printStructure, printCaps, printFieldValue } from './structure-printer';
+export { formatDouble } from './gst-text';
