@@ -10,6 +10,7 @@ import type { GstElement } from './gst';
 
 /** What every GObject wrapper offers for signals. */
 export interface SignalTarget {
+  connect(signal: string, handler: (...args: never[]) => void): number;
   disconnect(handlerId: number): void;
 }
 
@@ -40,6 +41,7 @@ export interface MultiFdSinkElement extends MultiHandleSinkProperties, SignalTar
   emit(signal: 'clear'): void;
   connect(signal: 'client-added' | 'client-fd-removed', handler: (fd: number) => void): number;
   connect(signal: 'client-removed', handler: (fd: number, status: number) => void): number;
+  connect(signal: string, handler: (...args: never[]) => void): number;
 }
 
 /** The part of a GSocket the sink code uses. */
@@ -55,6 +57,7 @@ export interface MultiSocketSinkElement extends MultiHandleSinkProperties, Signa
   emit(signal: 'clear'): void;
   connect(signal: 'client-added' | 'client-socket-removed', handler: (socket: GioSocketLike) => void): number;
   connect(signal: 'client-removed', handler: (socket: GioSocketLike, status: number) => void): number;
+  connect(signal: string, handler: (...args: never[]) => void): number;
 }
 
 /** fdsrc. */

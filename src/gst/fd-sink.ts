@@ -1,0 +1,417 @@
+/**
+ * `FdSink`: the client registry over one multifdsink or multisocketsink, or several behind a tee
+ * (sharding, PITFALLS 17). `addClient(fdOrTransportOrTlsSocket)` detaches the transport, hands the
+ * fd over with `add`/`add-full` and returns a {@link SinkClient}. Ownership follows ARCHITECTURE.md:
+ * records are keyed by client object (an fd number maps to at most one live record), fds are
+ * closed only on `client-fd-removed`/`client-socket-removed` (PITFALLS 10), and every edge where the
+ * sink silently keeps nothing (NULL state, duplicate, bad burst limits; PITFALLS 11) is detected
+ * synchronously. Around a pipeline stop, handlers are disconnected first (PITFALLS 6) and whatever
+ * is still registered afterwards is closed here. Tests: test/gst/fd-sink.test.ts.
+ */
+import type { Duplex } from 'node:stream';
+import { SinkAddError, GstElementNotFound, type SinkAddFailure } from './errors';
+import { CLIENT_STATUS, asPluginElement, factoryName, type GioSocketLike, type MultiFdSinkElement, type MultiSocketSinkElement, type SignalTarget } from './elements';
+import { closeFd } from './fd-util';
+import type { GstCore, GstElement } from './gst';
+import type { Host } from './host';
+import { internalsOf, type PipelineInternals, type StopParticipant } from './internals';
+import type { Pipeline } from './pipeline';
+import { addFullArgs, applySinkPolicy, validateSinkPolicy, type ClientPolicy, type SinkPolicy } from './sink-options';
+import { SinkClient, type ClientEndReason, type ClientOwner } from './sink-client';
+import { openBridge, type Bridge } from './tls-bridge';
+
+/** What a reactor transport's `detach()` gives: an owned dup of its fd and bytes read past the protocol. */
+export interface DetachedFd {
+  readonly fd: number;
+  readonly leftover: Uint8Array;
+}
+
+/** A transport that can give up its fd (Torsion transports do). */
+export interface Detachable {
+  detach(): PromiseLike<DetachedFd>;
+}
+
+/** What `addClient` accepts: an owned fd, a detachable transport, or (bridged) a Node TLS/duplex stream. */
+export type ClientSource = number | Detachable | Duplex;
+
+/** Per-client options. */
+export interface AddClientOptions extends ClientPolicy {
+  /** Bridge a Node stream (e.g. a `tls.TLSSocket` after its handshake) through a socket pair (PITFALLS 19). */
+  readonly bridge?: boolean;
+}
+
+/** What {@link FdSink.stats} reports. */
+export interface FdSinkStats {
+  /** Clients not yet finished (including those still detaching). */
+  readonly clients: number;
+  /** Clients the sinks hold (`num-handles`). */
+  readonly handles: number;
+  /** Bytes written to all clients (`bytes-served`). */
+  readonly bytesServed: bigint;
+  /** Bytes the sinks received to serve (`bytes-to-serve`), per shard, summed. */
+  readonly bytesToServe: bigint;
+  /** The largest shard queue, in buffers (`buffers-queued`): bounded when the limits work. */
+  readonly buffersQueued: number;
+}
+
+/** Options of {@link FdSink.attach}: the sink policy applied to each multifdsink. */
+export type FdSinkOptions = SinkPolicy;
+
+type SinkElement = (MultiFdSinkElement | MultiSocketSinkElement) & GstElement;
+
+interface Shard {
+  readonly name: string;
+  readonly kind: 'fd' | 'socket';
+  readonly element: SinkElement;
+  handlers: number[];
+  readonly records: Map<number, ClientRecord>;
+}
+
+interface ClientRecord {
+  readonly client: SinkClient;
+  readonly shard: Shard;
+  readonly fd: number;
+  socket: GioSocketLike | null;
+  readonly bridge: Bridge | null;
+  readonly addedAt: number;
+  readonly toServeAtAdd: bigint;
+  confirmed: boolean;
+  duplicate: boolean;
+  status: number | null;
+}
+
+const REASONS: Readonly<Record<number, ClientEndReason>> = {
+  [CLIENT_STATUS.closed]: 'closed',
+  [CLIENT_STATUS.removed]: 'removed',
+  [CLIENT_STATUS.slow]: 'slow',
+  [CLIENT_STATUS.error]: 'error',
+  [CLIENT_STATUS.duplicate]: 'duplicate',
+  [CLIENT_STATUS.flushing]: 'removed',
+};
+
+const READY = 2;
+
+function isDetachable(x: unknown): x is Detachable {
+  return typeof x === 'object' && x !== null && typeof (x as { detach?: unknown }).detach === 'function';
+}
+
+/** The client registry over one or more multifdsink/multisocketsink elements of a pipeline. */
+export class FdSink implements StopParticipant, ClientOwner {
+  private readonly pipeline: PipelineInternals;
+  private readonly core: GstCore;
+  private readonly host: Host;
+  private readonly shards: Shard[];
+  /** Every client not yet finished, in the order added. */
+  private readonly live = new Set<SinkClient>();
+  private readonly recordOf = new Map<SinkClient, ClientRecord>();
+  private release: (() => void) | null;
+  private stopped = false;
+  private final = false;
+
+  /**
+   * Wrap the named multifdsink/multisocketsink of `pipeline`; if the name is a `tee`, every sink
+   * named `<name>-0`, `<name>-1`, … is a shard (see {@link shardedSinkLaunch}).
+   */
+  static attach(pipeline: Pipeline, elementName: string, options: FdSinkOptions = {}): FdSink {
+    validateSinkPolicy(options);
+    return new FdSink(internalsOf(pipeline), elementName, options);
+  }
+
+  private constructor(pipeline: PipelineInternals, elementName: string, options: FdSinkOptions) {
+    this.pipeline = pipeline;
+    this.core = pipeline.core;
+    this.host = pipeline.host;
+    const first = pipeline.getElement(elementName);
+    const names = factoryName(first) === 'tee' ? shardNames(pipeline, elementName) : [elementName];
+    this.shards = names.map((name) => this.makeShard(name, pipeline.getElement(name), options));
+    for (const shard of this.shards) this.connect(shard);
+    this.release = this.host.hold();
+    pipeline.addParticipant(this);
+  }
+
+  /** Number of clients not yet finished (detaching, in the sink, or being removed). */
+  get size(): number {
+    return this.live.size;
+  }
+
+  /** Number of multifdsink elements behind this FdSink. */
+  get shardCount(): number {
+    return this.shards.length;
+  }
+
+  /** The clients not yet finished. */
+  clients(): SinkClient[] {
+    return [...this.live];
+  }
+
+  /** Counters summed over the shards (64-bit ones as bigint). */
+  stats(): FdSinkStats {
+    let bytesServed = 0n;
+    let bytesToServe = 0n;
+    let buffersQueued = 0;
+    let handles = 0;
+    for (const s of this.shards) {
+      bytesServed += s.element.bytesServed;
+      bytesToServe += s.element.bytesToServe;
+      buffersQueued = Math.max(buffersQueued, s.element.buffersQueued);
+      handles += s.element.numHandles;
+    }
+    return { clients: this.live.size, handles, bytesServed, bytesToServe, buffersQueued };
+  }
+
+  /**
+   * Hand a client to the sink. `source` is an fd we now own, a transport to `detach()`, or a Node
+   * stream to bridge (`{bridge: true}`, or any `tls.TLSSocket`). If the sink cannot take it (not
+   * READY, disposed, bad options), a transport or stream is left untouched and `done` fires with
+   * `rejected`; a raw fd is closed.
+   */
+  addClient(source: ClientSource, options: AddClientOptions = {}): SinkClient {
+    const bridged = typeof source !== 'number' && (options.bridge === true || (!isDetachable(source) && isStream(source)));
+    const client = new SinkClient(this, typeof source === 'number' ? 'sink-owned' : 'reactor-owned');
+    const problem = this.precondition(options);
+    if (problem !== null) {
+      if (typeof source === 'number') closeFd(source);
+      this.reject(client, problem[0], problem[1], 'rejected');
+      return client;
+    }
+    this.live.add(client);
+    if (typeof source === 'number') {
+      this.handOver(client, source, options, null);
+    } else if (bridged) {
+      client.setState('detaching');
+      openBridge(source as Duplex).addCallbacks(
+        (bridge) => { this.afterDetach(client, bridge.fd, options, bridge); },
+        (failure) => { this.reject(client, 'detach-failed', `Could not bridge the stream: ${failure.getErrorMessage()}`, 'closed', failure.value); },
+      );
+    } else if (isDetachable(source)) {
+      client.setState('detaching');
+      source.detach().then(
+        (detached) => this.afterDetach(client, detached.fd, options, null),
+        (error: unknown) => this.reject(client, 'detach-failed', `The client went away before the hand-off: ${String(error)}`, 'closed', error),
+      );
+    } else {
+      this.reject(client, 'invalid-options', 'addClient needs an fd, a detachable transport or a stream.', 'rejected');
+    }
+    return client;
+  }
+
+  /** Remove every client (`clear`); their `done` fire as the sink reports them. */
+  clear(): void {
+    for (const client of [...this.live]) this.removeClient(client, false);
+  }
+
+  /** @internal ClientOwner: `SinkClient.remove()`. */
+  removeClient(client: SinkClient, flush: boolean): void {
+    const record = this.recordOf.get(client);
+    if (client.state === 'detaching') {
+      client.cancelled = true;
+    } else if (record !== undefined && client.state === 'sink-owned' && !this.stopped) {
+      const target = record.socket ?? record.fd;
+      const signal = flush ? 'remove-flush' : 'remove';
+      if (record.shard.kind === 'fd') (record.shard.element as MultiFdSinkElement).emit(signal, target as number);
+      else (record.shard.element as MultiSocketSinkElement).emit(signal, target as GioSocketLike);
+    }
+  }
+
+  /** @internal StopParticipant: disconnect the handlers that GStreamer threads call (PITFALLS 6). */
+  beforeStop(): void {
+    this.stopped = true;
+    for (const shard of this.shards) this.disconnect(shard);
+  }
+
+  /** @internal StopParticipant: the sinks are in READY/NULL and forgot their clients: close what is left. */
+  afterStop(final: boolean): void {
+    for (const shard of this.shards) {
+      for (const record of [...shard.records.values()]) this.released(record, record.status ?? CLIENT_STATUS.removed, false);
+    }
+    if (final) {
+      this.final = true;
+      this.pipeline.removeParticipant(this);
+      this.release?.();
+      this.release = null;
+      for (const client of [...this.live]) if (client.state !== 'detaching') this.live.delete(client);
+      return;
+    }
+    this.stopped = false;
+    for (const shard of this.shards) this.connect(shard);
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  private makeShard(name: string, element: GstElement, options: FdSinkOptions): Shard {
+    const factory = factoryName(element);
+    if (factory !== 'multifdsink' && factory !== 'multisocketsink') {
+      throw new GstElementNotFound(name, `Element '${name}' is a ${factory}, not a multifdsink or multisocketsink.`);
+    }
+    const sink = asPluginElement<MultiFdSinkElement | MultiSocketSinkElement>(element);
+    applySinkPolicy(sink, options);
+    return { name, kind: factory === 'multifdsink' ? 'fd' : 'socket', element: sink, handlers: [], records: new Map() };
+  }
+
+  private precondition(options: AddClientOptions): [SinkAddFailure, string] | null {
+    if (this.final || this.pipeline.isDisposing()) return ['disposed', 'The pipeline was disposed.'];
+    if (this.stopped || this.pipeline.currentState() < READY) return ['not-ready', 'The sink is not in READY or above (PITFALLS 11).'];
+    try {
+      addFullArgs(options, 0);
+    } catch (error) {
+      return ['invalid-options', (error as Error).message];
+    }
+    return null;
+  }
+
+  private afterDetach(client: SinkClient, fd: number, options: AddClientOptions, bridge: Bridge | null): void {
+    const problem = client.cancelled ? (['cancelled', 'Removed while detaching.'] as [SinkAddFailure, string]) : this.precondition(options);
+    if (problem !== null) {
+      bridge?.destroy();
+      closeFd(fd);
+      this.reject(client, problem[0], problem[1], problem[0] === 'cancelled' ? 'removed' : 'rejected');
+      return;
+    }
+    this.handOver(client, fd, options, bridge);
+  }
+
+  private pickShard(): Shard {
+    let best = this.shards[0] as Shard;
+    for (const shard of this.shards) if (shard.records.size < best.records.size) best = shard;
+    return best;
+  }
+
+  private handOver(client: SinkClient, fd: number, options: AddClientOptions, bridge: Bridge | null): void {
+    if (this.shards.some((s) => s.records.has(fd))) {
+      // The fd is another live client's: never close it (PITFALLS 10).
+      this.reject(client, 'refused', `fd ${fd} is already a client of this sink.`, 'duplicate');
+      return;
+    }
+    const shard = this.pickShard();
+    let socket: GioSocketLike | null = null;
+    if (shard.kind === 'socket') {
+      try {
+        socket = this.core.Gio.Socket.newFromFd(fd) as unknown as GioSocketLike;
+      } catch (error) {
+        bridge?.destroy();
+        closeFd(fd);
+        this.reject(client, 'refused', `Not a socket: ${String(error)}`, 'rejected', error);
+        return;
+      }
+    }
+    const record: ClientRecord = {
+      client, shard, fd, socket, bridge, addedAt: this.host.reactor.seconds(), toServeAtAdd: shard.element.bytesToServe,
+      confirmed: false, duplicate: false, status: null,
+    };
+    shard.records.set(fd, record);
+    this.recordOf.set(client, record);
+    client.setState('sink-owned', fd);
+    const full = addFullArgs(options, shard.element.syncMethod);
+    if (shard.kind === 'fd') {
+      const el = shard.element as MultiFdSinkElement;
+      if (full === null) el.emit('add', fd);
+      else el.emit('add-full', fd, full.sync, full.minFormat, full.minValue, full.maxFormat, full.maxValue);
+    } else {
+      const el = shard.element as MultiSocketSinkElement;
+      const s = socket as GioSocketLike;
+      if (full === null) el.emit('add', s);
+      else el.emit('add-full', s, full.sync, full.minFormat, full.minValue, full.maxFormat, full.maxValue);
+    }
+    // client-added / client-removed(duplicate) are emitted synchronously inside `add` (PITFALLS 11).
+    if (record.confirmed) {
+      client.added.callback(true);
+      return;
+    }
+    shard.records.delete(fd);
+    this.recordOf.delete(client);
+    bridge?.destroy();
+    if (record.duplicate) {
+      this.reject(client, 'refused', `The sink already has fd ${fd}.`, 'duplicate');
+    } else {
+      if (socket !== null) socket.close(); else closeFd(fd);
+      this.reject(client, 'refused', 'The sink refused the client without a signal (not READY or invalid burst limits).', 'rejected');
+    }
+  }
+
+  private reject(client: SinkClient, failure: SinkAddFailure, message: string, reason: ClientEndReason, cause?: unknown): void {
+    this.live.delete(client);
+    this.recordOf.delete(client);
+    const error = new SinkAddError(failure, message, cause === undefined ? undefined : { cause });
+    client.finish({ reason, bytesSent: 0n, bytesSentExact: true, seconds: 0, error });
+  }
+
+  private lookup(shard: Shard, handle: number | GioSocketLike): ClientRecord | undefined {
+    return shard.records.get(typeof handle === 'number' ? handle : handle.getFd());
+  }
+
+  private connect(shard: Shard): void {
+    const el: SignalTarget = shard.element;
+    const g = <A extends unknown[]>(what: string, fn: (...a: A) => void): ((...a: A) => void) => this.host.guard(`${shard.name} ${what}`, fn);
+    const onAdded = g('client-added', (h: number | GioSocketLike) => {
+      const r = this.lookup(shard, h);
+      if (r !== undefined) r.confirmed = true;
+    });
+    const onRemoved = g('client-removed', (h: number | GioSocketLike, status: number) => {
+      const r = this.lookup(shard, h);
+      if (r === undefined) return;
+      if (status === CLIENT_STATUS.duplicate) {
+        // About the add that was just refused, never about the live client holding the fd.
+        if (!r.confirmed) r.duplicate = true;
+        return;
+      }
+      r.status = status;
+      r.client.setState('removed');
+    });
+    const onFdRemoved = g('client-fd-removed', (h: number | GioSocketLike) => {
+      const r = this.lookup(shard, h);
+      if (r !== undefined && r.confirmed) this.released(r, r.status ?? CLIENT_STATUS.removed, true);
+    });
+    shard.handlers = [
+      el.connect('client-added', onAdded),
+      el.connect('client-removed', onRemoved),
+      el.connect(shard.kind === 'fd' ? 'client-fd-removed' : 'client-socket-removed', onFdRemoved),
+    ];
+  }
+
+  private disconnect(shard: Shard): void {
+    for (const id of shard.handlers) shard.element.disconnect(id);
+    shard.handlers = [];
+  }
+
+  /** The sink forgot the client: close our dup, then (on a later turn if a sink thread waits) report. */
+  private released(record: ClientRecord, status: number, fromSignal: boolean): void {
+    const { client, shard, fd } = record;
+    shard.records.delete(fd);
+    this.recordOf.delete(client);
+    if (record.socket !== null) record.socket.close(); else closeFd(fd);
+    client.setState('released');
+    const reason = REASONS[status] ?? 'removed';
+    if (record.bridge !== null) record.bridge.end(reason === 'closed' || reason === 'removed');
+    const report = (): void => {
+      this.live.delete(client);
+      const estimated = shard.element.bytesToServe - record.toServeAtAdd;
+      client.finish({
+        reason,
+        bytesSent: record.bridge !== null ? record.bridge.bytes : estimated < 0n ? 0n : estimated,
+        bytesSentExact: record.bridge !== null,
+        seconds: this.host.reactor.seconds() - record.addedAt,
+      });
+    };
+    // Never run user callbacks while a GStreamer thread is blocked on this handler.
+    if (fromSignal) this.host.post('client done', report); else report();
+  }
+}
+
+function isStream(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && typeof (x as { pipe?: unknown }).pipe === 'function'
+    && typeof (x as { write?: unknown }).write === 'function';
+}
+
+function shardNames(pipeline: PipelineInternals, prefix: string): string[] {
+  const names: string[] = [];
+  for (let i = 0; ; i++) {
+    try {
+      pipeline.getElement(`${prefix}-${i}`);
+    } catch {
+      break;
+    }
+    names.push(`${prefix}-${i}`);
+  }
+  if (names.length === 0) throw new GstElementNotFound(`${prefix}-0`, `Tee '${prefix}' has no shards named ${prefix}-0, ${prefix}-1, …`);
+  return names;
+}
