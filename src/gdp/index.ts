@@ -24,3 +24,8 @@ export {
 export { parseStructure, parseCaps, parseValue } from './structure-parser';
 export { printStructure, printCaps, printFieldValue } from './structure-printer';
 export { formatDouble } from './gst-text';
+export {
+  GstEventType, gstEventTypeName, isStickyEventType, isStickyMultiEventType, GST_EVENT_TYPE_UPSTREAM,
+  GST_EVENT_TYPE_DOWNSTREAM, GST_EVENT_TYPE_SERIALIZED, GST_EVENT_TYPE_STICKY, GST_EVENT_TYPE_STICKY_MULTI,
+} from './event-types';
+export { GdpStreamState, streamheaderBuffers } from './stream-state';
