@@ -114,16 +114,22 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
   }
 
   /** Add a callback (the errback side passes failures through). Returns this Deferred. */
+  addCallback<A extends unknown[] = []>(fn: (result: T, ...args: A) => Failure, ...args: A): Deferred<never>;
+  addCallback<U, A extends unknown[] = []>(fn: (result: T, ...args: A) => Chainable<U>, ...args: A): Deferred<U>;
   addCallback<U, A extends unknown[] = []>(fn: (result: T, ...args: A) => Chainable<U>, ...args: A): Deferred<U> {
     return this._push<U>(fn as Slot, undefined, args.length === 0 ? undefined : args, undefined);
   }
 
   /** Add an errback (the callback side passes results through). Returns this Deferred. */
+  addErrback<A extends unknown[] = []>(fn: (failure: Failure, ...args: A) => Failure, ...args: A): Deferred<T>;
+  addErrback<U = never, A extends unknown[] = []>(fn: (failure: Failure, ...args: A) => Chainable<U>, ...args: A): Deferred<T | U>;
   addErrback<U = never, A extends unknown[] = []>(fn: (failure: Failure, ...args: A) => Chainable<U>, ...args: A): Deferred<T | U> {
     return this._push<T | U>(undefined, fn as Slot, undefined, args.length === 0 ? undefined : args);
   }
 
   /** Add the same function as both callback and errback. Returns this Deferred. */
+  addBoth<A extends unknown[] = []>(fn: (result: T | Failure, ...args: A) => Failure, ...args: A): Deferred<never>;
+  addBoth<U, A extends unknown[] = []>(fn: (result: T | Failure, ...args: A) => Chainable<U>, ...args: A): Deferred<U>;
   addBoth<U, A extends unknown[] = []>(fn: (result: T | Failure, ...args: A) => Chainable<U>, ...args: A): Deferred<U> {
     const extra = args.length === 0 ? undefined : args;
     return this._push<U>(fn as Slot, fn as Slot, extra, extra);

@@ -58,9 +58,9 @@ describe('ensureDeferred', () => {
     const fromPromise = ensureDeferred(Promise.resolve('p'));
     expect(fromPromise).toBeInstanceOf(Deferred);
     expect(await fromPromise).toBe('p');
-    const thenable: PromiseLike<string> = {
-      then: (ok) => Promise.resolve(ok?.('custom') as string),
-    };
+    const thenable = {
+      then: (ok: (v: string) => unknown): Promise<unknown> => Promise.resolve(ok('custom')),
+    } as PromiseLike<string>;
     expect(await ensureDeferred(thenable)).toBe('custom');
     function* gen(): Generator<unknown, number, unknown> {
       const x = (yield succeed(2)) as number;
