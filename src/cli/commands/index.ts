@@ -1,4 +1,7 @@
 /** The list of `torsion` sub-commands, in the order `--help` shows them. */
 import type { Command } from '../command';
+import { gdpCommand } from './gdp';
 
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [
+  gdpCommand,
+];
