@@ -37,6 +37,28 @@ export function loadGi(): GiCore {
   return core;
 }
 
+/**
+ * Starts node-gtk's loop integration (idempotent) without letting it keep the timer globals it
+ * swaps in: its wrappers call `process.exit(1)` when a callback throws (PITFALLS 3), so the
+ * originals are put back.
+ */
+export function startLoopIntegration(): void {
+  if (integrationStarted) return;
+  loadGi();
+  const saved = {
+    setTimeout: globalThis.setTimeout, setInterval: globalThis.setInterval,
+    setImmediate: globalThis.setImmediate, nextTick: process.nextTick,
+  };
+  (nodeRequire()('node-gtk/lib/loop.js') as { start(): void }).start();
+  globalThis.setTimeout = saved.setTimeout;
+  globalThis.setInterval = saved.setInterval;
+  globalThis.setImmediate = saved.setImmediate;
+  process.nextTick = saved.nextTick;
+  integrationStarted = true;
+}
+
+let integrationStarted = false;
+
 /** True once node-gtk has been loaded by this process (through {@link loadGi}). */
 export function isGiLoaded(): boolean {
   return core !== undefined;

@@ -1,0 +1,92 @@
+/**
+ * The loop driver of `GLibReactor`: a GLib main loop with Node nested inside it (node-gtk's
+ * integration, PITFALLS 1). The loop is entered with `setImmediate(() => loop.run())`, the only way
+ * that works from ES modules, CommonJS, timers and microtasks alike (PITFALLS 2); the timer globals
+ * node-gtk swaps in are restored (PITFALLS 3); `loop.run()` is supervised, so a throw that escapes a
+ * GLib callback is logged and the loop resumes; a ref'd handle keeps libuv alive while it runs
+ * (PITFALLS 5); and a canary checks that Node timers still fire. Delayed calls use the same single
+ * Node timer as NodeReactor. Tests: test/reactor/glib-reactor.test.ts and test/conformance/.
+ */
+import { getLogger } from '../../log';
+import { loadGi, startLoopIntegration } from '../gi';
+import type { LoopDriver } from '../loop-driver';
+import { guardCallback, holdLoopAlive } from './glib-glue';
+import { monotonicSeconds, NodeTimer } from './node-timer';
+
+/** How long the canary Node timer may take before the loop is declared frozen (ms). */
+const CANARY_NODE_MS = 20;
+const CANARY_GLIB_MS = 500;
+
+export function createGLibDriver(onTimer: () => void): LoopDriver {
+  const timer = new NodeTimer(onTimer);
+  let requestStop: ((stopped: () => void) => void) | undefined;
+  return {
+    now: monotonicSeconds,
+    setTimer: (delay) => timer.set(delay),
+    start(started) {
+      const { GLib } = loadGi();
+      startLoopIntegration();
+      const loop = GLib.MainLoop.new(null, false);
+      const release = holdLoopAlive();
+      let quitRequested = false;
+      let onStopped: (() => void) | undefined;
+      requestStop = (stopped) => {
+        onStopped = stopped;
+        quitRequested = true;
+        loop.quit();
+      };
+      setImmediate(() => {
+        let removeCanary: (() => void) | undefined;
+        if (!quitRequested) {
+          // Queued from inside this immediate, so the nested libuv turn runs it once the loop is up.
+          setImmediate(started);
+          removeCanary = startCanary();
+        }
+        while (!quitRequested) {
+          try {
+            loop.run();
+          } catch (error) {
+            getLogger().error('An exception escaped the GLib main loop; resuming it', { error });
+            continue;
+          }
+          if (!quitRequested) getLogger().warn('The GLib main loop was quit from outside the reactor; resuming it', {});
+        }
+        removeCanary?.();
+        release();
+        onStopped?.();
+      });
+    },
+    stop(stopped) {
+      timer.clear();
+      const request = requestStop;
+      requestStop = undefined;
+      if (request !== undefined) request(stopped);
+      else setImmediate(stopped);
+    },
+  };
+}
+
+/**
+ * Checks that a Node timer fires while the GLib loop runs (PITFALLS 2). Returns the function that
+ * removes the check.
+ */
+function startCanary(): () => void {
+  const { GLib } = loadGi();
+  let fired = false;
+  const nodeTimer = setTimeout(() => {
+    fired = true;
+  }, CANARY_NODE_MS);
+  nodeTimer.unref();
+  let sourceId: number | undefined = GLib.timeoutAdd(GLib.PRIORITY_DEFAULT, CANARY_GLIB_MS, guardCallback(() => {
+    sourceId = undefined;
+    if (!fired) {
+      getLogger().error('Node timers are frozen inside the GLib loop: was run() entered from a timer or a microtask?', {});
+    }
+    return false;
+  }, 'timer canary', false));
+  return () => {
+    clearTimeout(nodeTimer);
+    if (sourceId !== undefined) GLib.sourceRemove(sourceId);
+    sourceId = undefined;
+  };
+}
