@@ -47,6 +47,8 @@ export class FdServer {
   readonly ready = new Deferred<void>();
   constructor(readonly kind: 'tcp' | 'unix' = 'tcp') {
     this.server = createServer((s) => {
+      this.all.add(s);
+      s.on('close', () => this.all.delete(s));
       const next = this.pending.shift();
       if (next !== undefined) next.callback(s); else this.accepted.push(s);
     });
@@ -55,6 +57,7 @@ export class FdServer {
     if (kind === 'unix') this.server.listen(this.path, onListen); else this.server.listen(0, '127.0.0.1', onListen);
   }
   readonly path: string;
+  private readonly all = new Set<Socket>();
   private nextAccepted(): Deferred<Socket> {
     const d = new Deferred<Socket>();
     const s = this.accepted.shift();
@@ -76,6 +79,7 @@ export class FdServer {
     return { viewer, fd: stealSocketFd(server) };
   }
   close(): Promise<void> {
+    for (const s of this.all) s.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
