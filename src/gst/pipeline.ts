@@ -200,6 +200,7 @@ export class Pipeline {
     for (const p of [...this.participants]) p.beforeStop();
     this.host.post('dispose', () => {
       try {
+        this.drainBus(); // going to NULL flushes the bus: deliver what is queued first
         this.element.setState(this.core.Gst.State.NULL);
         for (const p of [...this.participants]) p.afterStop(true);
       } finally {
@@ -225,6 +226,7 @@ export class Pipeline {
 
   private apply(target: PipelineState, d: Deferred<PipelineState>): void {
     const { Gst } = this.core;
+    if (target === 'null') this.drainBus(); // going to NULL flushes the bus: deliver what is queued first
     const ret = this.element.setState(STATE_NUMBERS[target]);
     if (ret === Gst.StateChangeReturn.FAILURE) {
       this.waiters.push({ target, d });
