@@ -1,8 +1,11 @@
 /**
  * `GdpDecoder`: a push-driven GDP state machine (STYLE.md rule 6). It accepts any chunk
  * boundaries, checks each header completely before waiting for its payload, returns payloads as
- * views into the pushed chunk when they lie in one chunk (and copies exactly once, into a buffer of
- * the announced size, when they do not), and stays failed after an error until `reset()`.
+ * views into the pushed chunk when they lie in one chunk (and, when they do not, keeps views of the
+ * pieces and joins them once, when the last piece arrives: memory grows with the bytes received,
+ * never with the length a header claims), and stays failed after an error until `reset()`.
+ * Like ws and mqtt-packet, it keeps references to pushed chunks: do not reuse a chunk's memory
+ * after pushing it (Node streams never do).
  * Tests: test/gdp/decoder.test.ts.
  */
 import { crc16 } from './crc16';
@@ -20,8 +23,7 @@ import {
 export interface GdpDecoderOptions {
   /**
    * Largest payload accepted, checked when the header arrives (before anything is buffered).
-   * Default {@link DEFAULT_MAX_PAYLOAD_BYTES}. A payload split across chunks is assembled in one
-   * allocation of the announced size, so this also bounds the memory one packet can claim.
+   * Default {@link DEFAULT_MAX_PAYLOAD_BYTES}.
    */
   readonly maxPayloadBytes?: number;
   /** Verify the CRCs the flags byte announces (default true). */
@@ -50,7 +52,7 @@ export class GdpDecoder {
   private state = STATE_HEADER;
   private readonly headerBuf = new Uint8Array(GDP_HEADER_LENGTH);
   private headerFill = 0;
-  private payloadBuf: Uint8Array | null = null;
+  private payloadPieces: Uint8Array[] | null = null;
   private payloadFill = 0;
   private failure: GdpError | null = null;
   private sawCaps = false;
@@ -124,28 +126,35 @@ export class GdpDecoder {
           this.state = STATE_PAYLOAD;
         }
         const length = this.length;
-        if (this.payloadBuf === null && n - i >= length) {
+        if (this.payloadPieces === null && n - i >= length) {
           const payload = chunk.subarray(i, i + length);
           i += length;
           this.state = STATE_HEADER;
           out.push(this.finish(payload));
           continue;
         }
-        let buf = this.payloadBuf;
-        if (buf === null) {
-          buf = new Uint8Array(length);
-          this.payloadBuf = buf;
+        // The payload spans chunks: keep views of the pieces (no copy yet), join them once at the end.
+        let pieces = this.payloadPieces;
+        if (pieces === null) {
+          pieces = [];
+          this.payloadPieces = pieces;
           this.payloadFill = 0;
         }
         const take = Math.min(length - this.payloadFill, n - i);
-        buf.set(chunk.subarray(i, i + take), this.payloadFill);
+        pieces.push(chunk.subarray(i, i + take));
         this.payloadFill += take;
         i += take;
         if (this.payloadFill === length) {
-          this.payloadBuf = null;
+          const joined = new Uint8Array(length);
+          let at = 0;
+          for (const piece of pieces) {
+            joined.set(piece, at);
+            at += piece.length;
+          }
+          this.payloadPieces = null;
           this.payloadFill = 0;
           this.state = STATE_HEADER;
-          out.push(this.finish(buf));
+          out.push(this.finish(joined));
         }
       }
     } catch (err) {
@@ -176,7 +185,7 @@ export class GdpDecoder {
   reset(): void {
     this.state = STATE_HEADER;
     this.headerFill = 0;
-    this.payloadBuf = null;
+    this.payloadPieces = null;
     this.payloadFill = 0;
     this.failure = null;
     this.sawCaps = false;
