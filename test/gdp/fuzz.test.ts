@@ -78,7 +78,7 @@ describe('fuzz: the decoder only raises GdpError', () => {
       verifyCrc: fc.boolean(),
     });
     fc.assert(fc.property(vec, mutation, fc.nat(), (bytes, m, cutSeed) => {
-      let b = bytes.slice();
+      let b: Uint8Array = bytes.slice();
       for (const [pos, x] of m.flips) b[pos % b.length] = (b[pos % b.length] as number) ^ x;
       if (m.insertAt !== undefined) {
         const pos = m.insertAt[0] % b.length;
