@@ -3,6 +3,7 @@
  * test names) that concern one Deferred or chains of them. Unhandled-error reporting and debug mode
  * are in unhandled.test.ts, timeouts in timeout.test.ts.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AlreadyCalledError, CancelledError, CircularChainError, Deferred, Failure, NonErrorReason, fail, gatherResults, succeed,
@@ -749,5 +750,79 @@ describe('await and Promise interop', () => {
     await Promise.resolve();
     expect(d.result).toBeUndefined();
     expect(() => d.callback('again')).toThrow(AlreadyCalledError);
+  });
+});
+
+describe('random chains against a model (fast-check)', () => {
+  type Step =
+    | { kind: 'add'; n: number }
+    | { kind: 'throw'; m: string }
+    | { kind: 'recover'; v: number }
+    | { kind: 'fired' }
+    | { kind: 'pending' }
+    | { kind: 'pendingFail' }
+    | { kind: 'pause' };
+
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ kind: fc.constant('add' as const), n: fc.integer({ min: -5, max: 5 }) }),
+    fc.record({ kind: fc.constant('throw' as const), m: fc.constantFrom('a', 'b') }),
+    fc.record({ kind: fc.constant('recover' as const), v: fc.integer({ min: 0, max: 9 }) }),
+    fc.constant({ kind: 'fired' as const }),
+    fc.constant({ kind: 'pending' as const }),
+    fc.constant({ kind: 'pendingFail' as const }),
+    fc.constant({ kind: 'pause' as const }),
+  );
+
+  it('gives the same outcome as a direct evaluation, whatever the mix of sync, pending and paused steps', () => {
+    fc.assert(fc.property(fc.array(step, { maxLength: 30 }), fc.integer({ min: 0, max: 9 }), (steps, start) => {
+      // Model: evaluate the steps directly.
+      let ok = true;
+      let value: number | string = start;
+      for (const s of steps) {
+        if (ok) {
+          if (s.kind === 'add') value = (value as number) + s.n;
+          else if (s.kind === 'throw') [ok, value] = [false, s.m];
+          else if (s.kind === 'fired') value = (value as number) * 2;
+          else if (s.kind === 'pending') value = (value as number) + 100;
+          else if (s.kind === 'pendingFail') [ok, value] = [false, 'p'];
+        } else if (s.kind === 'recover') {
+          [ok, value] = [true, s.v];
+        }
+      }
+      // The real thing, with pending Deferreds and pauses released later, in order.
+      const later: Array<() => void> = [];
+      const d = new Deferred<number>();
+      for (const s of steps) {
+        switch (s.kind) {
+          case 'add': d.addCallback((x: number) => x + s.n); break;
+          case 'throw': d.addCallback(() => { throw new Error(s.m); }); break;
+          case 'recover': d.addErrback(() => s.v); break;
+          case 'fired': d.addCallback((x: number) => succeed(x * 2)); break;
+          case 'pending': d.addCallback((x: number) => {
+            const inner = new Deferred<number>();
+            later.push(() => inner.callback(x + 100));
+            return inner;
+          }); break;
+          case 'pendingFail': d.addCallback(() => {
+            const inner = new Deferred<number>();
+            later.push(() => inner.errback(new Error('p')));
+            return inner;
+          }); break;
+          case 'pause': d.addBoth((r: unknown) => {
+            d.pause();
+            later.push(() => d.unpause());
+            return r as number;
+          }); break;
+        }
+      }
+      d.callback(start);
+      while (later.length > 0) (later.shift() as () => void)();
+      expect(d.called).toBe(true);
+      expect(d.paused).toBe(false);
+      const r = d.result;
+      if (ok) expect(r).toBe(value);
+      else expect((r as Failure).getErrorMessage()).toBe(value);
+      if (r instanceof Failure) d.addErrback(() => undefined);
+    }), { numRuns: 300 });
   });
 });
