@@ -303,7 +303,13 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
     let stack: Deferred<unknown>[] | null = null;
     let current = this as Deferred<unknown>;
     for (;;) {
-      if (current._pauses > 0) return;
+      if (current._pauses > 0) {
+        // It keeps its result until unpaused. Twisted returns here; going back to the Deferred
+        // that handed it the result lets that one run the rest of its own chain now.
+        if (stack === null || stack.length === 0) return;
+        current = stack.pop() as Deferred<unknown>;
+        continue;
+      }
       current._chainedTo = null;
       let finished = true;
       const chain = current._chain;

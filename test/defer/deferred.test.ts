@@ -499,6 +499,26 @@ describe('pause', () => {
     expect(result).toEqual(['expected']);
   });
 
+  it('[D20] … and the earlier Deferred runs the rest of its chain at once', () => {
+    const first = new Deferred<undefined>();
+    const second = new Deferred<string>();
+    first.addCallback(() => second);
+    first.callback(undefined);
+    const after: unknown[] = [];
+    second.addCallback((r) => {
+      after.push(r);
+      return r;
+    });
+    first.pause();
+    second.callback('x');
+    expect(after).toEqual([undefined]); // second's result went to first, as in Twisted
+    const seen: unknown[] = [];
+    first.addCallback((r) => seen.push(r));
+    expect(seen).toEqual([]);
+    first.unpause();
+    expect(seen).toEqual(['x']);
+  });
+
   it('[D20] a paused Deferred met while pushing results forward does not block earlier ones', () => {
     const first = new Deferred<undefined>();
     const second = new Deferred<undefined>();
