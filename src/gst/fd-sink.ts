@@ -18,7 +18,7 @@ import { internalsOf, type PipelineInternals, type StopParticipant } from './int
 import type { Pipeline } from './pipeline';
 import { addFullArgs, applySinkPolicy, validateSinkPolicy, type ClientPolicy, type SinkPolicy } from './sink-options';
 import { SinkClient, type ClientEndReason, type ClientOwner } from './sink-client';
-import { openBridge, type Bridge } from './tls-bridge';
+import { isBridgeConsumer, openBridge, type Bridge, type BridgeConsumer } from './tls-bridge';
 
 /** What a reactor transport's `detach()` gives: an owned dup of its fd and bytes read past the protocol. */
 export interface DetachedFd {
@@ -31,12 +31,19 @@ export interface Detachable {
   detach(): PromiseLike<DetachedFd>;
 }
 
-/** What `addClient` accepts: an owned fd, a detachable transport, or (bridged) a Node TLS/duplex stream. */
-export type ClientSource = number | Detachable | Duplex;
+/**
+ * What `addClient` accepts: an owned fd, a detachable transport, or (bridged) a Node TLS/duplex
+ * stream or a Torsion TLS transport.
+ */
+export type ClientSource = number | Detachable | Duplex | BridgeConsumer;
 
 /** Per-client options. */
 export interface AddClientOptions extends ClientPolicy {
-  /** Bridge a Node stream (e.g. a `tls.TLSSocket` after its handshake) through a socket pair (PITFALLS 19). */
+  /**
+   * Bridge through a socket pair (PITFALLS 19): for a Node stream (a `tls.TLSSocket` is bridged
+   * anyway) or a Torsion transport (a Torsion TLS transport, whose `detach()` is not supported, is
+   * bridged anyway).
+   */
   readonly bridge?: boolean;
 }
 
@@ -90,6 +97,8 @@ const REASONS: Readonly<Record<number, ClientEndReason>> = {
 };
 
 const READY = 2;
+/** How long a bridged client removed gracefully may take to receive what is still in the pair. */
+const BRIDGE_DRAIN_SECONDS = 10;
 
 function isDetachable(x: unknown): x is Detachable {
   return typeof x === 'object' && x !== null && typeof (x as { detach?: unknown }).detach === 'function';
@@ -166,7 +175,8 @@ export class FdSink implements StopParticipant, ClientOwner {
    * `rejected`; a raw fd is closed.
    */
   addClient(source: ClientSource, options: AddClientOptions = {}): SinkClient {
-    const bridged = typeof source !== 'number' && (options.bridge === true || (!isDetachable(source) && isStream(source)));
+    const bridged = typeof source !== 'number'
+      && (options.bridge === true ? isStream(source) || isBridgeConsumer(source) : !isDetachable(source) && isStream(source));
     const client = new SinkClient(this, typeof source === 'number' ? 'sink-owned' : 'reactor-owned');
     const problem = this.precondition(options);
     if (problem !== null) {
@@ -178,21 +188,32 @@ export class FdSink implements StopParticipant, ClientOwner {
     if (typeof source === 'number') {
       this.handOver(client, source, options, null);
     } else if (bridged) {
-      client.setState('detaching');
-      openBridge(source as Duplex).addCallbacks(
-        (bridge) => { this.afterDetach(client, bridge.fd, options, bridge); },
-        (failure) => { this.reject(client, 'detach-failed', `Could not bridge the stream: ${failure.getErrorMessage()}`, 'closed', failure.value); },
-      );
+      this.bridge(client, source as Duplex | BridgeConsumer, options);
     } else if (isDetachable(source)) {
       client.setState('detaching');
       source.detach().then(
         (detached) => this.afterDetach(client, detached.fd, options, null),
-        (error: unknown) => this.reject(client, 'detach-failed', `The client went away before the hand-off: ${String(error)}`, 'closed', error),
+        (error: unknown) => {
+          // A Torsion TLS transport cannot be detached: bridge it instead.
+          if ((error as { code?: unknown } | null)?.code === 'TORSION_ERR_DETACH_NOT_SUPPORTED' && isBridgeConsumer(source)) {
+            this.bridge(client, source, options);
+          } else {
+            this.reject(client, 'detach-failed', `The client went away before the hand-off: ${String(error)}`, 'closed', error);
+          }
+        },
       );
     } else {
       this.reject(client, 'invalid-options', 'addClient needs an fd, a detachable transport or a stream.', 'rejected');
     }
     return client;
+  }
+
+  private bridge(client: SinkClient, target: Duplex | BridgeConsumer, options: AddClientOptions): void {
+    client.setState('detaching');
+    openBridge(target).addCallbacks(
+      (bridge) => { this.afterDetach(client, bridge.fd, options, bridge); },
+      (failure) => { this.reject(client, 'detach-failed', `Could not bridge the client: ${failure.getErrorMessage()}`, 'closed', failure.value); },
+    );
   }
 
   /** Remove every client (`clear`); their `done` fire as the sink reports them. */
@@ -381,7 +402,8 @@ export class FdSink implements StopParticipant, ClientOwner {
     if (record.socket !== null) record.socket.close(); else closeFd(fd);
     client.setState('released');
     const reason = REASONS[status] ?? 'removed';
-    if (record.bridge !== null) record.bridge.end(reason === 'closed' || reason === 'removed');
+    const bridge = record.bridge;
+    if (bridge !== null) bridge.end(reason === 'closed' || reason === 'removed');
     const report = (): void => {
       this.live.delete(client);
       const estimated = shard.element.bytesToServe - record.toServeAtAdd;
@@ -392,6 +414,15 @@ export class FdSink implements StopParticipant, ClientOwner {
         seconds: this.host.reactor.seconds() - record.addedAt,
       });
     };
+    if (bridge !== null && !bridge.finished.called) {
+      // Count what was still in the pair: report once the Node side has forwarded it (bounded).
+      const limit = this.host.reactor.callLater(BRIDGE_DRAIN_SECONDS, () => bridge.drop());
+      bridge.finished.addCallback(() => {
+        if (limit.active()) limit.cancel();
+        this.host.post('client done', report);
+      });
+      return;
+    }
     // Never run user callbacks while a GStreamer thread is blocked on this handler.
     if (fromSignal) this.host.post('client done', report); else report();
   }

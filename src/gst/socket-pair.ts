@@ -25,6 +25,7 @@ function onConnection(accepted: Socket): void {
     return;
   }
   current = null;
+  busy = false;
   c.job.d.callback([accepted, c.client]);
   next();
 }
@@ -40,6 +41,7 @@ function ensureServer(): Deferred<void> {
     const pending = queue.splice(0);
     if (current !== null) pending.push(current.job);
     current = null;
+    busy = false;
     closeServer();
     for (const job of pending) job.d.errback(error);
   });
@@ -53,19 +55,23 @@ function closeServer(): void {
   listening = null;
 }
 
+let busy = false;
+
 function next(): void {
-  if (current !== null) return;
+  if (busy) return;
   const job = queue.shift();
   if (job === undefined) {
     closeServer();
     return;
   }
+  busy = true;
   ensureServer().addCallback(() => {
     const client = connect(name);
     client.pause();
     client.once('error', (error) => {
       if (current?.job === job) {
         current = null;
+        busy = false;
         job.d.errback(error);
         next();
       }
