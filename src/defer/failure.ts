@@ -29,8 +29,7 @@ function describe(value: unknown): string {
 }
 
 /** A class of errors, as given to {@link Failure.check} and {@link Failure.trap}. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructor parameter lists vary; `any[]` is the only top type here
-export type ErrorClass<E extends Error = Error> = abstract new (...args: any[]) => E;
+export type ErrorClass<E extends Error = Error> = abstract new (...args: never[]) => E;
 
 /** An error wrapped for the errback chain. */
 export class Failure {
