@@ -4,5 +4,6 @@
  */
 export * from './errors';
 export * from './defer/index';
+export * from './gdp/index';
 export * from './reactor/index';
 export * from './testing/index';
