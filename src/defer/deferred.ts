@@ -373,7 +373,8 @@ export class Deferred<T = unknown> implements PromiseLike<T> {
       }
       if (finished) {
         if (chain !== null && current._next >= chain.length) {
-          chain.length = 0;
+          // Drop the spent array (cheaper than truncating it; most Deferreds get no more callbacks).
+          current._chain = null;
           current._next = 0;
         }
         const result = current._result;
