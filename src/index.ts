@@ -7,3 +7,4 @@ export * from './defer/index';
 export * from './gdp/index';
 export * from './reactor/index';
 export * from './testing/index';
+export * from './gst/index';

@@ -5,29 +5,9 @@
  */
 import { GstError } from './errors';
 import type { GstCore, GstMessage } from './gst';
+import { STATE_NAMES, type BusMessage, type ReportedState } from './types';
 
-/** GStreamer's state names, indexed by GstState. */
-export const STATE_NAMES = ['void-pending', 'null', 'ready', 'paused', 'playing'] as const;
-/** A pipeline state a caller may ask for. */
-export type PipelineState = 'null' | 'ready' | 'paused' | 'playing';
-/** A state as GStreamer reports it (`void-pending` means "no pending state"). */
-export type ReportedState = (typeof STATE_NAMES)[number];
-
-/** One message from a pipeline's bus. */
-export interface BusMessage {
-  /** GStreamer's name for the type: `eos`, `error`, `warning`, `state-changed`, `async-done`, `element`, … */
-  readonly type: string;
-  /** Path of the object that posted it, e.g. `/GstPipeline:pipeline0/GstMultiFdSink:sink`. */
-  readonly source: string | null;
-  /** Name of the object that posted it (`sink`). */
-  readonly sourceName: string | null;
-  /** For `error`, `warning` and `info`: the GError with its details. */
-  readonly error?: GstError;
-  /** For `state-changed`: the transition. */
-  readonly state?: { readonly old: ReportedState; readonly current: ReportedState; readonly pending: ReportedState };
-  /** For `element` and `application` messages: the structure, serialised (`GstFdSrcTimeout, timeout=…`). */
-  readonly structure?: string;
-}
+export type { BusMessage, PipelineState, ReportedState } from './types';
 
 /** A GError as node-gtk hands it over (the fields of GLib.Error). */
 interface GErrorLike {

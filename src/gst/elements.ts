@@ -3,11 +3,9 @@
  * multisocketsink, fdsrc, tee and queue, with their properties, action signals and signals as
  * node-gtk exposes them (camelCase properties, `emit(name, …)`, `connect(name, handler)`). 64-bit
  * properties read back as `bigint` and are written as `bigint` (PITFALLS 13). Internal: never part
- * of the public `.d.ts`. The enum tables map the public string names to GStreamer's numbers.
+ * of the public `.d.ts` (this file imports no Gst type). The enum tables map the public string names to GStreamer's numbers.
  * Tests: test/gst/elements.test.ts.
  */
-import type { GstElement } from './gst';
-
 /** What every GObject wrapper offers for signals. */
 export interface SignalTarget {
   connect(signal: string, handler: (...args: never[]) => void): number;
@@ -83,15 +81,6 @@ export interface QueueElement {
   leaky: number;
 }
 
-/** The factory (plugin feature) name of an element, e.g. `multifdsink`. */
-export function factoryName(element: GstElement): string {
-  return element.getFactory()?.getName() ?? '';
-}
-
-/** View an element as one of the hand-typed plugin elements (no runtime check). */
-export function asPluginElement<T>(element: GstElement): T & GstElement {
-  return element as unknown as T & GstElement;
-}
 
 // --- enum tables (gstmultihandlesink.h, gstformat.h) ------------------------------------------
 

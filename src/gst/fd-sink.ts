@@ -10,11 +10,13 @@
  */
 import type { Duplex } from 'node:stream';
 import { SinkAddError, GstElementNotFound, type SinkAddFailure } from './errors';
-import { CLIENT_STATUS, asPluginElement, factoryName, type GioSocketLike, type MultiFdSinkElement, type MultiSocketSinkElement, type SignalTarget } from './elements';
+import { asPluginElement, factoryName } from './element-util';
+import { CLIENT_STATUS, type GioSocketLike, type MultiFdSinkElement, type MultiSocketSinkElement, type SignalTarget } from './elements';
 import { closeFd } from './fd-util';
 import type { GstCore, GstElement } from './gst';
 import type { Host } from './host';
-import { internalsOf, type PipelineInternals, type StopParticipant } from './internals';
+import { internalsOf, type PipelineInternals } from './internals';
+import type { StopParticipant } from './participant';
 import type { Pipeline } from './pipeline';
 import { addFullArgs, applySinkPolicy, validateSinkPolicy, type ClientPolicy, type SinkPolicy } from './sink-options';
 import { SinkClient, type ClientEndReason, type ClientOwner } from './sink-client';

@@ -6,14 +6,10 @@
  */
 import type { GstCore, GstElement } from './gst';
 import type { Host } from './host';
+import type { StopParticipant } from './participant';
 
-/** Something holding GStreamer-thread signal handlers or fds that the pipeline must coordinate with. */
-export interface StopParticipant {
-  /** The pipeline is about to go to READY/NULL: disconnect cross-thread signal handlers now. */
-  beforeStop(): void;
-  /** The pipeline reached READY/NULL: close what the element still held. `final` when disposing. */
-  afterStop(final: boolean): void;
-}
+export type { StopParticipant } from './participant';
+
 
 /** What sinks and sources need from their pipeline. */
 export interface PipelineInternals {

@@ -9,12 +9,14 @@
  */
 import { Observable, Subject } from 'rxjs';
 import { Deferred, fail } from '../defer/deferred';
-import { toBusMessage, stateName, type BusMessage, type PipelineState } from './bus';
+import { toBusMessage, stateName } from './bus';
 import { GstDisposedError, GstElementNotFound, GstError, GstOptionsError, GstStateChangeError } from './errors';
 import { loadGst, type GstBus, type GstCore, type GstElement, type GstMessage, type GstPipelineElement } from './gst';
 import { Host, type GstReactor } from './host';
-import { setInternals, type PipelineInternals, type StopParticipant } from './internals';
-import { getElementProperty, setElementProperty, type PropertyValue } from './properties';
+import { setInternals, type PipelineInternals } from './internals';
+import type { StopParticipant } from './participant';
+import { getElementProperty, setElementProperty } from './properties';
+import type { BusMessage, PipelineState, PropertyValue } from './types';
 
 /** How a pipeline is made. */
 export interface PipelineOptions {

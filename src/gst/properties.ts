@@ -7,8 +7,9 @@
 import { GstOptionsError } from './errors';
 import type { GstCore, GstElement } from './gst';
 
-/** A property value as this layer exposes it. 64-bit properties are `bigint`. */
-export type PropertyValue = string | number | boolean | bigint;
+import type { PropertyValue } from './types';
+
+export type { PropertyValue } from './types';
 
 /** `sync-method` → `syncMethod`. */
 export function camelCase(name: string): string {
