@@ -1,5 +1,5 @@
 /**
- * Helpers shared by the GDP tests: the vectors in ../shared/gdp/vectors with their JSON sidecars,
+ * Helpers shared by the GDP tests: the vectors in ./vectors (copied from the project's shared GDP vectors, made by the real gdppay) with their JSON sidecars,
  * the packets each sidecar describes, and chunk-splitting helpers. Not a test file itself.
  */
 import { createHash } from 'node:crypto';
@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GdpDecoder, type GdpPacket } from '../../src/gdp/index';
 
-export const VECTOR_DIR = fileURLToPath(new URL('../../../shared/gdp/vectors/', import.meta.url));
+export const VECTOR_DIR = fileURLToPath(new URL('./vectors/', import.meta.url));
 
 export interface VectorPacketJson {
   index: number; byte_offset: number; kind: string; version: [number, number]; header_flags: number;
