@@ -9,6 +9,7 @@
  * is still registered afterwards is closed here. Tests: test/gst/fd-sink.test.ts.
  */
 import type { Duplex } from 'node:stream';
+import type { AddClientOptions, ClientSource, Detachable, FdSinkOptions, FdSinkStats } from './fd-sink-types';
 import { SinkAddError, GstElementNotFound, type SinkAddFailure } from './errors';
 import { asPluginElement, factoryName } from './element-util';
 import { CLIENT_STATUS, type GioSocketLike, type MultiFdSinkElement, type MultiSocketSinkElement, type SignalTarget } from './elements';
@@ -18,53 +19,11 @@ import type { Host } from './host';
 import { internalsOf, type PipelineInternals } from './internals';
 import type { StopParticipant } from './participant';
 import type { Pipeline } from './pipeline';
-import { addFullArgs, applySinkPolicy, validateSinkPolicy, type ClientPolicy, type SinkPolicy } from './sink-options';
+import { addFullArgs, applySinkPolicy, validateSinkPolicy } from './sink-options';
 import { SinkClient, type ClientEndReason, type ClientOwner } from './sink-client';
 import { isBridgeConsumer, openBridge, type Bridge, type BridgeConsumer } from './tls-bridge';
 
-/** What a reactor transport's `detach()` gives: an owned dup of its fd and bytes read past the protocol. */
-export interface DetachedFd {
-  readonly fd: number;
-  readonly leftover: Uint8Array;
-}
-
-/** A transport that can give up its fd (Torsion transports do). */
-export interface Detachable {
-  detach(): PromiseLike<DetachedFd>;
-}
-
-/**
- * What `addClient` accepts: an owned fd, a detachable transport, or (bridged) a Node TLS/duplex
- * stream or a Torsion TLS transport.
- */
-export type ClientSource = number | Detachable | Duplex | BridgeConsumer;
-
-/** Per-client options. */
-export interface AddClientOptions extends ClientPolicy {
-  /**
-   * Bridge through a socket pair (PITFALLS 19): for a Node stream (a `tls.TLSSocket` is bridged
-   * anyway) or a Torsion transport (a Torsion TLS transport, whose `detach()` is not supported, is
-   * bridged anyway).
-   */
-  readonly bridge?: boolean;
-}
-
-/** What {@link FdSink.stats} reports. */
-export interface FdSinkStats {
-  /** Clients not yet finished (including those still detaching). */
-  readonly clients: number;
-  /** Clients the sinks hold (`num-handles`). */
-  readonly handles: number;
-  /** Bytes written to all clients (`bytes-served`). */
-  readonly bytesServed: bigint;
-  /** Bytes the sinks received to serve (`bytes-to-serve`), per shard, summed. */
-  readonly bytesToServe: bigint;
-  /** The largest shard queue, in buffers (`buffers-queued`): bounded when the limits work. */
-  readonly buffersQueued: number;
-}
-
-/** Options of {@link FdSink.attach}: the sink policy applied to each multifdsink. */
-export type FdSinkOptions = SinkPolicy;
+export type { AddClientOptions, ClientSource, Detachable, DetachedFd, FdSinkOptions, FdSinkStats } from './fd-sink-types';
 
 type SinkElement = (MultiFdSinkElement | MultiSocketSinkElement) & GstElement;
 
