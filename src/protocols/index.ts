@@ -17,3 +17,27 @@ export { seededRandom, systemRandom, normalSample, type RandomSource } from './r
 export { LineReceiver } from './line-receiver';
 export { NetstringReceiver, formatNetstring } from './netstring-receiver';
 export { IntNStringReceiver, Int8StringReceiver, Int16StringReceiver, Int32StringReceiver } from './int-string-receiver';
+export { HttpError, HttpBadRequest, HttpHeadTooLarge } from './http/errors';
+export { HttpRequestHeadReader, type HttpRequestHead, type HttpHeadResult, type HttpRequestHeadReaderOptions } from './http/request-head';
+export { formatResponseHead, streamResponseHead, simpleResponse, type HttpHeaders } from './http/response-head';
+export {
+  HttpHandoffProtocol, HttpHandoffFactory, keycardFor, type HttpMount, type HandoffRequest, type HttpHandoffOptions,
+  type HttpPlainResponse,
+} from './http/handoff';
+export { UsernamePasswordKeycard, HmacTokenKeycard, AddressKeycard, type Keycard } from './auth/keycards';
+export { addressKey, type AuthResult, type Bouncer } from './auth/bouncer';
+export { constantTimeEqual } from './auth/constant-time';
+export { anchoredClock, type WallClock } from './auth/wall-clock';
+export { DEFAULT_SCRYPT_PARAMS, scryptDeferred, checkScryptParams, type ScryptParams } from './auth/scrypt';
+export {
+  hashPassword, verifyPassword, parsePasswordFile, parsePasswordLine, formatPasswordLine, usernameProblem,
+  type PasswordEntry, type ParsedPasswordFile, type HashPasswordOptions,
+} from './auth/password-file';
+export { PasswordFileBouncer, type PasswordFileLoad } from './auth/password-file-bouncer';
+export { mintToken, decodeToken, verifyTokenSignature, pathInScope, secretBytes, type TokenClaims } from './auth/token';
+export { HmacTokenBouncer, type HmacTokenBouncerOptions } from './auth/token-bouncer';
+export { parseIp, parseCidr, CidrList, type CidrRange } from './auth/cidr';
+export { AddressBouncer, type AddressBouncerOptions } from './auth/address-bouncer';
+export { BouncerChain, type BouncerChainMode } from './auth/bouncer-chain';
+export { FailureRateLimiter, RateLimitedBouncer, type RateLimiterOptions } from './auth/rate-limiter';
+export { AuthDeadline } from './auth/deadline';
