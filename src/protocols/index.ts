@@ -41,3 +41,14 @@ export { AddressBouncer, type AddressBouncerOptions } from './auth/address-bounc
 export { BouncerChain, type BouncerChainMode } from './auth/bouncer-chain';
 export { FailureRateLimiter, RateLimitedBouncer, type RateLimiterOptions } from './auth/rate-limiter';
 export { AuthDeadline } from './auth/deadline';
+export {
+  encodeMessage, decodeMessage, clientProof, serverProof, validIdentity, NONCE_BYTES, PROOF_BYTES, HANDSHAKE_VERSION,
+  type HandshakeMessage, type RejectReason,
+} from './challenge/messages';
+export { NonceCache, type NonceCacheOptions } from './challenge/nonce-cache';
+export { ChallengeServer, type ChallengeServerOptions, type ChallengeServerState, type SecretSource } from './challenge/challenge-server';
+export { ChallengeClient, type ChallengeClientOptions, type ChallengeClientState } from './challenge/challenge-client';
+export {
+  HandshakeProtocol, ChallengeServerProtocol, ChallengeClientProtocol, type HandshakeResult, type HandshakeTimeOptions,
+  type ChallengeServerProtocolOptions, type ChallengeClientProtocolOptions,
+} from './challenge/challenge-protocol';
