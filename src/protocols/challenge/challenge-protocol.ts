@@ -69,6 +69,11 @@ export abstract class HandshakeProtocol extends Int16StringReceiver {
     return d;
   }
 
+  /** How many bytes received after the handshake are waiting for `takeLeftover()`. */
+  get leftoverLength(): number {
+    return this.leftover.length;
+  }
+
   /** Removes and returns the bytes received after the handshake. */
   takeLeftover(): Buffer {
     return this.leftover.drain();
