@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type NodeGtk from 'node-gtk';
+import { getLogger } from '../log';
 
 type Gi = typeof NodeGtk;
 
@@ -49,6 +50,7 @@ export function startLoopIntegration(): void {
     setTimeout: globalThis.setTimeout, setInterval: globalThis.setInterval,
     setImmediate: globalThis.setImmediate, nextTick: process.nextTick,
   };
+  guardTickCallback();
   (nodeRequire()('node-gtk/lib/loop.js') as { start(): void }).start();
   globalThis.setTimeout = saved.setTimeout;
   globalThis.setInterval = saved.setInterval;
@@ -58,6 +60,34 @@ export function startLoopIntegration(): void {
 }
 
 let integrationStarted = false;
+
+/**
+ * node-gtk drains `process.nextTick` callbacks and microtasks by calling `process._tickCallback()`
+ * from the GSource's prepare step, outside any Node callback scope; an exception escaping there is
+ * left pending in V8 and the next Node callback dies with "FATAL ERROR: v8::ToLocalChecked Empty
+ * MaybeLocal". Wrap it: such an exception goes to 'uncaughtException' listeners, or is logged.
+ */
+function guardTickCallback(): void {
+  const proc = process as unknown as { _tickCallback?: (...args: unknown[]) => unknown };
+  const original = proc._tickCallback;
+  if (typeof original !== 'function') return;
+  proc._tickCallback = function guardedTickCallback(this: unknown, ...args: unknown[]): unknown {
+    try {
+      return original.apply(this, args);
+    } catch (error) {
+      reportEscaped(error);
+      return undefined;
+    }
+  };
+}
+
+function reportEscaped(error: unknown): void {
+  if (process.listenerCount('uncaughtException') > 0) {
+    process.emit('uncaughtException', error as Error);
+  } else {
+    getLogger().error('An exception escaped a nextTick/microtask inside the GLib loop', { error });
+  }
+}
 
 /** True once node-gtk has been loaded by this process (through {@link loadGi}). */
 export function isGiLoaded(): boolean {

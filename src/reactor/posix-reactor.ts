@@ -1,7 +1,8 @@
 /**
  * Networking and processes shared by both real reactors: TCP, UNIX, TLS, child processes and fd
- * adoption over Node's `net`/`tls`/`child_process` (like Twisted's `posixbase`). Every socket is
- * half-close capable (`allowHalfOpen`). Tests: test/conformance/ (every transport suite runs on
+ * adoption over Node's `net`/`tls`/`child_process` (like Twisted's `posixbase`). TCP and unix
+ * sockets are half-close capable (`allowHalfOpen`); TLS ones are not (a TLS server with
+ * `allowHalfOpen` keeps a socket whose peer left mid-handshake open forever, measured on Node 20). Tests: test/conformance/ (every transport suite runs on
  * NodeReactor and GLibReactor).
  */
 import * as net from 'node:net';
@@ -73,7 +74,7 @@ export abstract class PosixReactor extends ReactorBase implements Reactor {
   listenTLS(port: number, factory: Factory, tlsOptions: tls.TlsOptions, options: ListenOptions = {}): Deferred<ListeningPort> {
     const host = bindHost(options.interface);
     return ServerPort.listen(this, factory, {
-      kind: 'tls', server: tls.createServer({ ...tlsOptions, allowHalfOpen: true }), connectionEvent: 'secureConnection',
+      kind: 'tls', server: tls.createServer({ ...tlsOptions, allowHalfOpen: false }), connectionEvent: 'secureConnection',
       listen: { port, host, backlog: options.backlog ?? DEFAULT_BACKLOG }, description: `tls:${host}:${port}`,
     });
   }
@@ -82,7 +83,10 @@ export abstract class PosixReactor extends ReactorBase implements Reactor {
     options: ConnectOptions = {}): Connector {
     return this.startConnector(factory, {
       kind: 'tls',
-      dial: () => tls.connect({ servername: net.isIP(host) === 0 ? host : undefined, ...tlsOptions, ...dialTCP(host, port, options) }),
+      dial: () => {
+        const { allowHalfOpen: _halfOpen, ...tcp } = dialTCP(host, port, options); // TLS: no half-close
+        return tls.connect({ servername: net.isIP(host) === 0 ? host : undefined, ...tlsOptions, ...tcp });
+      },
       readyEvent: 'secureConnect', destination: tcpAddress(host, port), timeout: options.timeout ?? DEFAULT_TIMEOUT,
       description: `tls:${host}:${port}`,
     });

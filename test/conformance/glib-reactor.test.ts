@@ -1,11 +1,14 @@
 /**
  * The conformance suite on `GLibReactor` (plain libuv).
  */
-import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { GLibReactor } from '../../src/reactor/impl/glib-reactor';
 import { coreSuite } from './core';
 import { countFds, type FullReactorBuilder } from './helpers';
 import { timeSuite } from './time';
+import { streamSuite } from './streams';
+import { tlsSuite } from './tls';
+import { makeCertificate, tcpEndpoint, tlsEndpoint, unixEndpoint, type TestCertificate } from './endpoints';
 
 const builder: FullReactorBuilder = { name: 'GLibReactor', build: () => new GLibReactor() };
 
@@ -24,5 +27,13 @@ afterEach(() => {
   expect(countFds(), 'fds left open').toBe(baseline);
 });
 
+let cert: TestCertificate | undefined;
+const certificate = (): TestCertificate => (cert ??= makeCertificate());
+afterAll(() => cert?.dispose());
+
 coreSuite(builder);
 timeSuite(builder);
+streamSuite(builder, tcpEndpoint);
+streamSuite(builder, unixEndpoint);
+streamSuite(builder, tlsEndpoint(certificate));
+tlsSuite(builder, certificate);

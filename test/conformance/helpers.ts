@@ -89,7 +89,8 @@ export class RecordingProtocol implements Protocol {
   readonly chunks: Buffer[] = [];
   lostReason: Failure | null = null;
   readonly made = new Deferred<this>();
-  readonly lost = new Deferred<Failure>();
+  /** Fires with the reason's error (a Failure would errback the Deferred). */
+  readonly lost = new Deferred<Error>();
   readEnded = false;
   private waiters: Array<{ n: number; d: Deferred<Buffer> }> = [];
 
@@ -113,7 +114,7 @@ export class RecordingProtocol implements Protocol {
     this.lostReason = reason;
     for (const w of this.waiters) w.d.errback(reason);
     this.waiters = [];
-    this.lost.callback(reason);
+    this.lost.callback(reason.value);
   }
 
   received(): Buffer {
@@ -176,8 +177,8 @@ export class ServerFactory<P extends Protocol> implements Factory {
 /** A client factory for one protocol; `connected`/`failed`/`lost` fire accordingly. */
 export class OneShotClientFactory<P extends RecordingProtocol> implements ClientFactory {
   readonly connected = new Deferred<P>();
-  readonly failed = new Deferred<Failure>();
-  readonly lost = new Deferred<Failure>();
+  readonly failed = new Deferred<Error>();
+  readonly lost = new Deferred<Error>();
   stopped = 0;
   constructor(readonly protocol: P) {
     protocol.made.addCallback(() => {
@@ -191,11 +192,11 @@ export class OneShotClientFactory<P extends RecordingProtocol> implements Client
   }
 
   clientConnectionFailed(_connector: Connector, reason: Failure): void {
-    this.failed.callback(reason);
+    this.failed.callback(reason.value);
   }
 
   clientConnectionLost(_connector: Connector, reason: Failure): void {
-    this.lost.callback(reason);
+    this.lost.callback(reason.value);
   }
 
   doStop(): void {

@@ -35,7 +35,7 @@ export function createGLibDriver(onTimer: () => void): LoopDriver {
         quitRequested = true;
         loop.quit();
       };
-      setImmediate(() => {
+      enterWhenAlone(() => {
         let removeCanary: (() => void) | undefined;
         if (!quitRequested) {
           // Queued from inside this immediate, so the nested libuv turn runs it once the loop is up.
@@ -64,6 +64,36 @@ export function createGLibDriver(onTimer: () => void): LoopDriver {
       else setImmediate(stopped);
     },
   };
+}
+
+/** How many loop turns `enterWhenAlone` waits for a batch of its own before settling for "first". */
+const MAX_WAIT_TURNS = 100;
+
+/**
+ * Runs `enter` from an immediate that is alone in its batch. Node's `processImmediate` is not
+ * re-entrant: while `loop.run()` blocks inside an immediate, the nested libuv turns call it again,
+ * and if our immediate was not the first of its batch it dereferences the previous (finished) one
+ * and throws — "FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal" (measured in the vitest fork);
+ * immediates queued after ours in the same batch are starved until the loop returns. An Immediate's
+ * `_idlePrev`/`_idleNext` links show its neighbours in the batch, so we re-queue until it is alone
+ * (or, after `MAX_WAIT_TURNS`, at least first). If those internals ever disappear we just enter.
+ */
+function enterWhenAlone(enter: () => void, turn = 0): void {
+  const immediate = setImmediate(() => {
+    const links = immediate as unknown as { _idlePrev?: unknown; _idleNext?: unknown };
+    if (!('_idlePrev' in links)) {
+      enter();
+      return;
+    }
+    const first = links._idlePrev === null || links._idlePrev === undefined;
+    const alone = first && (links._idleNext === null || links._idleNext === undefined);
+    if (alone || (first && turn >= MAX_WAIT_TURNS)) {
+      if (!alone) getLogger().warn('Entering the GLib loop with other immediates queued behind it; they wait until it stops', {});
+      enter();
+      return;
+    }
+    enterWhenAlone(enter, turn + 1);
+  });
 }
 
 /**

@@ -25,6 +25,10 @@ import type { TransportHost } from './transport-host';
 /** `open` → (`detaching` → `detached`) | `closed`. */
 export type TransportState = 'open' | 'detaching' | 'detached' | 'closed';
 
+function ignoreError(): void {
+  // recorded by the transport's own listener while it is wired
+}
+
 export class SocketTransport implements TCPTransport {
   /** @internal */ socket: Socket;
   /** @internal */ state: TransportState = 'open';
@@ -104,7 +108,11 @@ export class SocketTransport implements TCPTransport {
     this.aborted = true;
     this.disconnecting = true;
     const socket = this.socket as Socket & { resetAndDestroy?: () => Socket };
-    if (this.kind === 'tcp' && typeof socket.resetAndDestroy === 'function' && socket.readyState === 'open') {
+    // An RST (SO_LINGER 0) like Twisted's abort, but only with nothing queued: with pending writes
+    // Node's reset never completes and the handle leaks (measured on Node 20).
+    const queued = (socket as unknown as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize ?? 0;
+    if (this.kind === 'tcp' && typeof socket.resetAndDestroy === 'function' && socket.readyState === 'open'
+      && socket.writableLength === 0 && queued === 0) {
       try {
         socket.resetAndDestroy();
         return;
@@ -240,6 +248,9 @@ export class SocketTransport implements TCPTransport {
   // --- private ----------------------------------------------------------------------------------
 
   private wire(socket: Socket): void {
+    // A socket must never be left without an 'error' listener: an error emitted after we unwire
+    // (a late ECONNRESET) would be thrown from inside the loop.
+    if (!socket.listeners('error').includes(ignoreError)) socket.on('error', ignoreError);
     const on = <A extends unknown[]>(event: string, fn: (...args: A) => void): void => {
       const listener = fn as unknown as (...args: unknown[]) => void;
       socket.on(event, listener);
@@ -260,7 +271,7 @@ export class SocketTransport implements TCPTransport {
     if (this.state !== 'open') return;
     this.readClosed = true;
     const protocol = this.protocol;
-    if (protocol?.readConnectionLost !== undefined && !this.disconnecting) {
+    if (protocol?.readConnectionLost !== undefined && !this.disconnecting && this.kind !== 'tls') {
       this.callProtocol('readConnectionLost', () => protocol.readConnectionLost?.());
       if (this.writeClosed && this.socket.writableFinished) this.socket.destroy();
       return;
