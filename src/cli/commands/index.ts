@@ -1,7 +1,11 @@
 /** The list of `torsion` sub-commands, in the order `--help` shows them. */
 import type { Command } from '../command';
 import { gdpCommand } from './gdp';
+import { passwdCommand } from './passwd';
+import { tokenCommand } from './token';
 
 export const commands: readonly Command[] = [
   gdpCommand,
+  passwdCommand,
+  tokenCommand,
 ];
