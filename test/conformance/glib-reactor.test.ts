@@ -8,6 +8,7 @@ import { countFds, type FullReactorBuilder } from './helpers';
 import { timeSuite } from './time';
 import { streamSuite } from './streams';
 import { tlsSuite } from './tls';
+import { detachSuite } from './detach';
 import { makeCertificate, tcpEndpoint, tlsEndpoint, unixEndpoint, type TestCertificate } from './endpoints';
 
 const builder: FullReactorBuilder = { name: 'GLibReactor', build: () => new GLibReactor() };
@@ -37,3 +38,5 @@ streamSuite(builder, tcpEndpoint);
 streamSuite(builder, unixEndpoint);
 streamSuite(builder, tlsEndpoint(certificate));
 tlsSuite(builder, certificate);
+detachSuite(builder, tcpEndpoint);
+detachSuite(builder, unixEndpoint);

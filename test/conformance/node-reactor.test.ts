@@ -1,16 +1,27 @@
 /**
  * The conformance suite on `NodeReactor` (plain libuv).
  */
-import { afterAll, afterEach, beforeEach, expect } from 'vitest';
+import { closeSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { dupFd } from '../../src/reactor/transports/dup-fd';
 import { NodeReactor } from '../../src/reactor/impl/node-reactor';
 import { coreSuite } from './core';
 import { countFds, type FullReactorBuilder } from './helpers';
 import { timeSuite } from './time';
 import { streamSuite } from './streams';
 import { tlsSuite } from './tls';
+import { detachSuite } from './detach';
 import { makeCertificate, tcpEndpoint, tlsEndpoint, unixEndpoint, type TestCertificate } from './endpoints';
 
 const builder: FullReactorBuilder = { name: 'NodeReactor', build: () => new NodeReactor() };
+
+// detach() duplicates fds through Gio: loading node-gtk opens GLib's own long-lived fds once.
+beforeAll(async () => {
+  closeSync(dupFd(0));
+  const r = builder.build();
+  r.callWhenRunning(() => r.stop());
+  await r.run({ installSignalHandlers: false });
+});
 
 let baseline = 0;
 beforeEach(() => {
@@ -30,3 +41,5 @@ streamSuite(builder, tcpEndpoint);
 streamSuite(builder, unixEndpoint);
 streamSuite(builder, tlsEndpoint(certificate));
 tlsSuite(builder, certificate);
+detachSuite(builder, tcpEndpoint);
+detachSuite(builder, unixEndpoint);
