@@ -50,10 +50,12 @@ describe('FailureRateLimiter', () => {
   it('keeps memory bounded under a flood from many addresses', () => {
     const clock = new Clock();
     const limiter = new FailureRateLimiter({ clock, maxEntries: 1000, burst: 2 });
+    let largest = 0;
     for (let i = 0; i < 100_000; i++) {
       limiter.recordFailure(tcp(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
-      expect(limiter.size).toBeLessThanOrEqual(1000);
+      largest = Math.max(largest, limiter.size);
     }
+    expect(largest).toBe(1000);
     // The most recent offenders are still remembered.
     limiter.recordFailure(tcp('10.1.134.159'));
     expect(limiter.retryAfter(tcp('10.1.134.159'))).toBeGreaterThan(0);
