@@ -1,0 +1,73 @@
+/**
+ * `npm start` is smoke-tested as a user runs it: start it, read the URLs it prints, fetch `/stats`,
+ * check 401 without a token, play the WebM mount through a real GStreamer HTTP client
+ * (souphttpsrc → matroskademux → vp8dec) and count frames, then SIGTERM and expect exit 0.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function waitFor(stream: NodeJS.ReadableStream, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; got:\n${text}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      text += chunk.toString();
+      const m = text.match(pattern);
+      if (m) { clearTimeout(timer); stream.removeListener('data', onData); resolve(m); }
+    };
+    stream.on('data', onData);
+  });
+}
+
+function run(cmd: string, args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout, maxBuffer: 32 << 20 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+  });
+}
+
+describe('npm start (the example stream server)', () => {
+  it('serves /stats and a decodable WebM stream to token holders, 401 to others, and exits 0 on SIGTERM', async () => {
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PORT: '0', TORSION_SECRET: 'smoke-test-secret-0123456789', TORSION_LOG_LEVEL: 'warn' },
+    });
+    let stderr = '';
+    let stdout = '';
+    let serverPid = 0;
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const [banner] = await waitFor(child.stdout, /\(pid \d+\)[\s\S]*status page:[\s\S]*WebM: +\S+/, 60_000);
+      serverPid = Number(/\(pid (\d+)\)/.exec(banner)?.[1]);
+      const [, base, token] = /status page: (http:\/\/[^/\s]+)\/\?token=(\S+)/.exec(banner) as RegExpExecArray;
+      const [, webm] = /WebM: +(\S+)/.exec(banner) as RegExpExecArray;
+
+      const stats = await fetch(`${base}/stats?token=${token}`);
+      expect(stats.status).toBe(200);
+      const body = await stats.json() as { mounts: Array<{ path: string }> };
+      expect(body.mounts.map((m) => m.path).sort()).toEqual(['/live.ogg', '/live.webm']);
+
+      expect((await fetch(`${base}/live.webm`)).status).toBe(401);
+      expect((await fetch(`${base}/stats`)).status).toBe(401);
+      expect((await fetch(`${base}/nowhere?token=${token}`)).status).toBe(404);
+
+      const play = await run('gst-launch-1.0', ['souphttpsrc', `location=${webm}`, 'num-buffers=150', '!',
+        'matroskademux', '!', 'vp8dec', '!', 'fakesink', 'silent=false', '-v'], 30_000);
+      const frames = (play.stdout.match(/chain\s+\*+/g) ?? []).length;
+      expect(frames, `${play.stdout.slice(-2000)}\n${play.stderr}`).toBeGreaterThanOrEqual(5);
+      // SIGTERM to the server process, as a service manager sends it: a graceful stop, exit 0,
+      // which npm passes on.
+      process.kill(serverPid, 'SIGTERM');
+      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('hung'), 20_000))]);
+      expect(code, stderr).toBe(0);
+      expect(stdout).toContain('stopped');
+    } finally {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    }
+  }, 120_000);
+});
