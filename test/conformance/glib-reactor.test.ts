@@ -4,11 +4,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { GLibReactor } from '../../src/reactor/impl/glib-reactor';
 import { coreSuite } from './core';
-import { countFds, type FullReactorBuilder } from './helpers';
+import { countFds, describeFds, type FullReactorBuilder } from './helpers';
 import { timeSuite } from './time';
 import { streamSuite } from './streams';
 import { tlsSuite } from './tls';
 import { detachSuite } from './detach';
+import { flowControlSuite } from './flow-control';
+import { processSuite } from './process';
 import { makeCertificate, tcpEndpoint, tlsEndpoint, unixEndpoint, type TestCertificate } from './endpoints';
 
 const builder: FullReactorBuilder = { name: 'GLibReactor', build: () => new GLibReactor() };
@@ -21,11 +23,13 @@ beforeAll(async () => {
 });
 
 let baseline = 0;
+let before = '';
 beforeEach(() => {
   baseline = countFds();
+  before = describeFds();
 });
 afterEach(() => {
-  expect(countFds(), 'fds left open').toBe(baseline);
+  expect(countFds(), `fds left open: before ${before}; after ${describeFds()}`).toBe(baseline);
 });
 
 let cert: TestCertificate | undefined;
@@ -40,3 +44,6 @@ streamSuite(builder, tlsEndpoint(certificate));
 tlsSuite(builder, certificate);
 detachSuite(builder, tcpEndpoint);
 detachSuite(builder, unixEndpoint);
+flowControlSuite(builder, tcpEndpoint);
+flowControlSuite(builder, unixEndpoint);
+processSuite(builder);

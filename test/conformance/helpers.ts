@@ -3,7 +3,7 @@
  * reactor, `runReactor` (runs a test body on a running reactor with a reactor-scheduled timeout),
  * an fd counter, and small protocols/factories for the tests.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { Deferred } from '../../src/defer/deferred';
 import type { Failure } from '../../src/defer/failure';
 import type { ReactorTime } from '../../src/defer/time';
@@ -33,6 +33,17 @@ export type FullReactorBuilder = ReactorBuilder<Reactor & CoreReactor>;
 
 export function countFds(): number {
   return readdirSync('/proc/self/fd').length;
+}
+
+/** The open fds with what they point to (for a failing fd check's message). */
+export function describeFds(): string {
+  return readdirSync('/proc/self/fd').map((fd) => {
+    try {
+      return `${fd}->${readlinkSync(`/proc/self/fd/${fd}`)}`;
+    } catch {
+      return fd;
+    }
+  }).join(' ');
 }
 
 /**
@@ -102,9 +113,12 @@ export class RecordingProtocol implements Protocol {
 
   connectionMade(): void {}
 
+  private total = 0;
+
   dataReceived(data: Uint8Array): void {
     this.chunks.push(Buffer.from(data));
-    const total = this.received().length;
+    this.total += data.length;
+    const total = this.total;
     const ready = this.waiters.filter((w) => total >= w.n);
     this.waiters = this.waiters.filter((w) => total < w.n);
     for (const w of ready) w.d.callback(this.received());
@@ -118,13 +132,14 @@ export class RecordingProtocol implements Protocol {
   }
 
   received(): Buffer {
-    return Buffer.concat(this.chunks);
+    if (this.chunks.length > 1) this.chunks.splice(0, this.chunks.length, Buffer.concat(this.chunks));
+    return this.chunks[0] ?? Buffer.alloc(0);
   }
 
   /** Fires once at least `n` bytes arrived. */
   receivedAtLeast(n: number): Deferred<Buffer> {
     const d = new Deferred<Buffer>();
-    if (this.received().length >= n) d.callback(this.received());
+    if (this.total >= n) d.callback(this.received());
     else this.waiters.push({ n, d });
     return d;
   }

@@ -6,11 +6,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { dupFd } from '../../src/reactor/transports/dup-fd';
 import { NodeReactor } from '../../src/reactor/impl/node-reactor';
 import { coreSuite } from './core';
-import { countFds, type FullReactorBuilder } from './helpers';
+import { countFds, describeFds, type FullReactorBuilder } from './helpers';
 import { timeSuite } from './time';
 import { streamSuite } from './streams';
 import { tlsSuite } from './tls';
 import { detachSuite } from './detach';
+import { flowControlSuite } from './flow-control';
+import { processSuite } from './process';
 import { makeCertificate, tcpEndpoint, tlsEndpoint, unixEndpoint, type TestCertificate } from './endpoints';
 
 const builder: FullReactorBuilder = { name: 'NodeReactor', build: () => new NodeReactor() };
@@ -24,11 +26,13 @@ beforeAll(async () => {
 });
 
 let baseline = 0;
+let before = '';
 beforeEach(() => {
   baseline = countFds();
+  before = describeFds();
 });
 afterEach(() => {
-  expect(countFds(), 'fds left open').toBe(baseline);
+  expect(countFds(), `fds left open: before ${before}; after ${describeFds()}`).toBe(baseline);
 });
 
 let cert: TestCertificate | undefined;
@@ -43,3 +47,6 @@ streamSuite(builder, tlsEndpoint(certificate));
 tlsSuite(builder, certificate);
 detachSuite(builder, tcpEndpoint);
 detachSuite(builder, unixEndpoint);
+flowControlSuite(builder, tcpEndpoint);
+flowControlSuite(builder, unixEndpoint);
+processSuite(builder);
