@@ -21,8 +21,10 @@ export interface GiCore {
 let core: GiCore | undefined;
 
 function nodeRequire(): NodeJS.Require {
-  // CommonJS builds have `require`; ES modules make one.
-  return typeof require === 'function' ? require : createRequire(import.meta.url);
+  // ES modules make a require from their URL. Checked first: an ES bundle (esbuild/tsup) also has a
+  // `require`, a shim that throws. CommonJS builds see an empty import.meta and use their own.
+  const url = (import.meta as { url?: string }).url;
+  return typeof url === 'string' ? createRequire(url) : require;
 }
 
 function loadGLib(gi: Gi) { return gi.require('GLib', '2.0'); }
