@@ -28,6 +28,7 @@ describe('GLibReactor: GLib and GStreamer dispatch', () => {
       const pipeline = Gst.parseLaunch('fakesrc num-buffers=5 ! identity name=id signal-handoffs=true ! fakesink name=sink');
       const identity = (pipeline as unknown as { getByName(n: string): SignalSource & { silent: boolean } }).getByName('id');
       const bus = pipeline.getBus();
+      if (bus === null) throw new Error('no bus');
       bus.addSignalWatch();
       let handoffs = 0;
       let eos = false;
