@@ -27,4 +27,5 @@ export type {
 export { NodeReactor } from './impl/node-reactor';
 export { GLibReactor } from './impl/glib-reactor';
 export { guardCallback, holdLoopAlive, connectSignal, type SignalSource } from './impl/glib-glue';
+export { reactorScheduler } from './scheduler';
 export { toObservable, fromObservable } from './deferred-observable';
