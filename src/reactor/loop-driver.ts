@@ -1,7 +1,7 @@
 /**
  * The seam between the shared reactor core (`ReactorBase`) and a real event loop. Only the drivers
  * under `impl/` touch Node timers, the clock or GLib; the core stays testable and lint-clean.
- * Tests: test/reactor/reactor-base.test.ts (with a fake driver) and test/conformance/.
+ * Tests: test/conformance/ (through both drivers).
  */
 
 /** What a loop implementation provides to the core. */

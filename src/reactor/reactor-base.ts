@@ -3,7 +3,7 @@
  * calls on one heap driven by ONE timer for the earliest call (PITFALLS 4), `callWhenRunning`,
  * system event triggers, `run`/`stop`/`crash`, SIGINT/SIGTERM handlers, and the registry of open
  * connections and ports that shutdown closes. An exception in a delayed call is logged and the
- * reactor keeps going. Tests: test/reactor/reactor-base.test.ts and test/conformance/core.ts,
+ * reactor keeps going. Tests: test/conformance/core.ts,
  * test/conformance/time.ts.
  */
 import { Deferred } from '../defer/deferred';

@@ -3,7 +3,7 @@
  * name) has `before`, `during` and `after` triggers. `before` triggers may return a Deferred or a
  * Promise; `during` waits for all of them. Triggers are one-shot: firing an event consumes them.
  * A throwing trigger (or a failing Deferred) is logged and does not stop the others.
- * Tests: test/reactor/system-events.test.ts and test/conformance/core.ts.
+ * Tests: test/conformance/core.ts (run on MemoryReactor, NodeReactor and GLibReactor).
  */
 import { Deferred } from '../defer/deferred';
 import { Failure } from '../defer/failure';

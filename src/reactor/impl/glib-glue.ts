@@ -4,7 +4,7 @@
  * `holdLoopAlive` keeps a ref'd libuv handle while cross-thread signal handlers may fire (node-gtk
  * marshals them through an unref'd uv_async, so without it the GStreamer thread blocks forever);
  * `connectSignal` does both for a GObject signal and returns the disconnect function.
- * Tests: test/reactor/glib-glue.test.ts and test/reactor/glib-dispatch.test.ts.
+ * Tests: test/reactor/glib-reactor.test.ts.
  */
 import { getLogger } from '../../log';
 import { refHandle } from './node-timer';

@@ -1,6 +1,6 @@
 /**
  * Address helpers for Node sockets: `TCPAddress`/`UNIXAddress` from a socket or a server, and the
- * kind of stream behind a socket (TCP or unix) for adopted fds. Tests: test/reactor/addresses.test.ts.
+ * kind of stream behind a socket (TCP or unix) for adopted fds. Tests: test/reactor/transport-helpers.test.ts.
  */
 import type { Server, Socket } from 'node:net';
 import type { Address, TCPAddress, UNIXAddress } from '../interfaces/address';

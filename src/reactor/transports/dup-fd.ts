@@ -1,7 +1,7 @@
 /**
  * Duplicates an fd into a new CLOEXEC fd owned by the caller, through Gio (`UnixFDList.append`
  * dups, `stealFds` hands the dup over without another dup) — PITFALLS 8; no native addon needed.
- * Loads node-gtk on first use. Tests: test/reactor/dup-fd.test.ts.
+ * Loads node-gtk on first use. Tests: test/reactor/transport-helpers.test.ts.
  */
 import { loadGi } from '../gi';
 

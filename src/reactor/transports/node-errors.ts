@@ -1,7 +1,7 @@
 /**
  * Maps Node's socket errors (`err.code`) to the typed reactor errors: connect failures to
  * `ConnectionRefusedError`, `ConnectTimeout`, `DNSLookupError` or `ConnectError`; losses of an
- * established connection to `ConnectionReset` or `ConnectionLost`. Tests: test/reactor/node-errors.test.ts.
+ * established connection to `ConnectionReset` or `ConnectionLost`. Tests: test/reactor/transport-helpers.test.ts.
  */
 import { ConnectionLost } from '../../errors';
 import { ConnectError, ConnectionRefusedError, ConnectionReset, ConnectTimeout, DNSLookupError } from '../errors';
