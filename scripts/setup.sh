@@ -21,8 +21,9 @@ DEB_PACKAGES=(
   libgirepository1.0-dev libcairo2-dev
   # build tools for node-gtk (node-gyp)
   build-essential python3 pkg-config
-  # used by tests: CA tools for TLS certificates, procps for process checks
-  openssl procps
+  # used by tests: CA tools for TLS certificates, procps for process checks, curl as an HTTP
+  # client, Chromium (driven by playwright-core) to play the status page's <video>
+  openssl procps curl chromium fonts-dejavu-core
 )
 
 missing=()
