@@ -20,14 +20,12 @@ describe('status page in headless Chromium', () => {
       const page = await browser.newPage();
       await page.goto(`${server.base}/?token=${server.token}`, { timeout: 20_000 });
       expect(await page.title()).toBe('Torsion stream server');
-      await page.waitForFunction(() => {
-        const v = document.querySelector('video');
-        return v !== null && v.currentTime > 1 && v.videoWidth > 0;
-      }, undefined, { timeout: 30_000, polling: 200 });
-      const state = await page.evaluate(() => {
-        const v = document.querySelector('video') as HTMLVideoElement;
-        return { width: v.videoWidth, height: v.videoHeight, time: v.currentTime, error: v.error?.message ?? null };
-      });
+      // Browser-side code as strings: the project compiles without DOM types.
+      await page.waitForFunction(`(() => { const v = document.querySelector('video');
+        return v !== null && v.currentTime > 1 && v.videoWidth > 0; })()`, undefined, { timeout: 30_000, polling: 200 });
+      const state = await page.evaluate(`(() => { const v = document.querySelector('video');
+        return { width: v.videoWidth, height: v.videoHeight, time: v.currentTime, error: v.error ? v.error.message : null }; })()`) as
+        { width: number; height: number; time: number; error: string | null };
       expect(state.error).toBeNull();
       expect(state.width).toBe(320);
       expect(state.height).toBe(240);
