@@ -11,6 +11,7 @@ import { tlsSuite } from './tls';
 import { detachSuite } from './detach';
 import { flowControlSuite } from './flow-control';
 import { processSuite } from './process';
+import { tcpSuite } from './tcp';
 import { makeCertificate, tcpEndpoint, tlsEndpoint, unixEndpoint, type TestCertificate } from './endpoints';
 
 const builder: FullReactorBuilder = { name: 'GLibReactor', build: () => new GLibReactor() };
@@ -47,3 +48,4 @@ detachSuite(builder, unixEndpoint);
 flowControlSuite(builder, tcpEndpoint);
 flowControlSuite(builder, unixEndpoint);
 processSuite(builder);
+tcpSuite(builder);

@@ -13,6 +13,7 @@ import { tlsSuite } from './tls';
 import { detachSuite } from './detach';
 import { flowControlSuite } from './flow-control';
 import { processSuite } from './process';
+import { tcpSuite } from './tcp';
 import { makeCertificate, tcpEndpoint, tlsEndpoint, unixEndpoint, type TestCertificate } from './endpoints';
 
 const builder: FullReactorBuilder = { name: 'NodeReactor', build: () => new NodeReactor() };
@@ -50,3 +51,4 @@ detachSuite(builder, unixEndpoint);
 flowControlSuite(builder, tcpEndpoint);
 flowControlSuite(builder, unixEndpoint);
 processSuite(builder);
+tcpSuite(builder);
