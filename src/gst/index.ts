@@ -25,3 +25,9 @@ export {
   GstError, GstStateChangeError, GstDisposedError, GstElementNotFound, SinkAddError, GstOptionsError,
 } from './errors';
 export type { GstErrorDetails, SinkAddFailure } from './errors';
+export { Feeder, feederSinkLaunch, FEEDER_DEFAULT_POLICY } from './feeds/feeder';
+export type { FeederOptions, FeederEvent } from './feeds/feeder';
+export { Eater, eaterSourceLaunch } from './feeds/eater';
+export type { EaterOptions, EaterEvent } from './feeds/eater';
+export { FeedFilter } from './feeds/feed-filter';
+export type { FeedFilterOptions, FeedFilterStats } from './feeds/feed-filter';
