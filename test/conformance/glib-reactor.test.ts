@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { GLibReactor } from '../../src/reactor/impl/glib-reactor';
 import { coreSuite } from './core';
-import { countFds, describeFds, type FullReactorBuilder } from './helpers';
+import { countFds, describeFds, warmUpGi, type FullReactorBuilder } from './helpers';
 import { timeSuite } from './time';
 import { streamSuite } from './streams';
 import { tlsSuite } from './tls';
@@ -18,6 +18,7 @@ const builder: FullReactorBuilder = { name: 'GLibReactor', build: () => new GLib
 
 // The first GLib loop run opens GLib's own long-lived fds (the main context's wake-up eventfd…).
 beforeAll(async () => {
+  await warmUpGi();
   const r = builder.build();
   r.callWhenRunning(() => r.stop());
   await r.run({ installSignalHandlers: false });

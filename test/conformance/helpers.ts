@@ -3,7 +3,10 @@
  * reactor, `runReactor` (runs a test body on a running reactor with a reactor-scheduled timeout),
  * an fd counter, and small protocols/factories for the tests.
  */
-import { readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, readdirSync, readlinkSync } from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { dupFd } from '../../src/reactor/transports/dup-fd';
 import { Deferred } from '../../src/defer/deferred';
 import type { Failure } from '../../src/defer/failure';
 import type { ReactorTime } from '../../src/defer/time';
@@ -30,6 +33,18 @@ export interface ReactorBuilder<R extends CoreReactor = CoreReactor> {
 
 /** A builder for full reactors (NodeReactor, GLibReactor). */
 export type FullReactorBuilder = ReactorBuilder<Reactor & CoreReactor>;
+
+/**
+ * Opens the fds node-gtk and GLib keep for the life of the process before a suite counts fds:
+ * loading node-gtk starts GLib's `gmain` thread, and the first garbage collection of a GObject
+ * wrapper makes GLib open one more eventfd (measured) — so load, dup once, collect, and let a turn pass.
+ */
+export async function warmUpGi(): Promise<void> {
+  closeSync(dupFd(0));
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
 
 export function countFds(): number {
   return readdirSync('/proc/self/fd').length;

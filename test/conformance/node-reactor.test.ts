@@ -1,12 +1,10 @@
 /**
  * The conformance suite on `NodeReactor` (plain libuv).
  */
-import { closeSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import { dupFd } from '../../src/reactor/transports/dup-fd';
 import { NodeReactor } from '../../src/reactor/impl/node-reactor';
 import { coreSuite } from './core';
-import { countFds, describeFds, type FullReactorBuilder } from './helpers';
+import { countFds, describeFds, warmUpGi, type FullReactorBuilder } from './helpers';
 import { timeSuite } from './time';
 import { streamSuite } from './streams';
 import { tlsSuite } from './tls';
@@ -18,9 +16,9 @@ import { makeCertificate, tcpEndpoint, tlsEndpoint, unixEndpoint, type TestCerti
 
 const builder: FullReactorBuilder = { name: 'NodeReactor', build: () => new NodeReactor() };
 
-// detach() duplicates fds through Gio: loading node-gtk opens GLib's own long-lived fds once.
+// detach() duplicates fds through Gio, so node-gtk gets loaded: open its long-lived fds first.
 beforeAll(async () => {
-  closeSync(dupFd(0));
+  await warmUpGi();
   const r = builder.build();
   r.callWhenRunning(() => r.stop());
   await r.run({ installSignalHandlers: false });
