@@ -7,7 +7,7 @@
  */
 import type { Failure } from '../../defer/failure';
 import type { Address } from './address';
-import type { Connector } from './reactor';
+import type { Connector } from './connector';
 import type { ProcessTransport, Transport } from './transport';
 
 /** Reacts to one connection's events. */

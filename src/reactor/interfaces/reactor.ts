@@ -6,9 +6,11 @@
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { Deferred } from '../../defer/deferred';
 import type { ReactorTime } from '../../defer/time';
-import type { Address } from './address';
 import type { ClientFactory, Factory, ProcessProtocol } from './protocol';
+import type { Connector, ListeningPort } from './connector';
 import type { ProcessTransport, Transport } from './transport';
+
+export type { Connector, ListeningPort } from './connector';
 
 /** The three phases of a system event, in firing order. */
 export type SystemEventPhase = 'before' | 'during' | 'after';
@@ -56,28 +58,6 @@ export interface ReactorCore {
   removeSystemEventTrigger(id: TriggerId): void;
   /** Fires the three phases of `event`; the Deferred fires when the `after` phase has run. */
   fireSystemEvent(event: SystemEventType): Deferred<void>;
-}
-
-/** A listening socket (Twisted's `IListeningPort`). */
-export interface ListeningPort {
-  /** The bound address (with the real port when listening on port 0). */
-  getHost(): Address;
-  /** Closes the listening socket (connections already accepted stay open). */
-  stopListening(): Deferred<void>;
-}
-
-/** An outgoing connection attempt and its connection (Twisted's `IConnector`). */
-export interface Connector {
-  readonly state: 'disconnected' | 'connecting' | 'connected';
-  /** Starts (again) connecting; allowed when disconnected (used for reconnecting). */
-  connect(): void;
-  /** Abandons a connection attempt in progress (`clientConnectionFailed` with a `ConnectError`). */
-  stopConnecting(): void;
-  /** Aborts the attempt, or loses the established connection. */
-  disconnect(): void;
-  getDestination(): Address;
-  /** The connected transport, or null. */
-  readonly transport: Transport | null;
 }
 
 /** Options for the `listen*` calls. */

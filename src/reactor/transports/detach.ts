@@ -14,11 +14,30 @@ import {
   AlreadyDetached, ConnectionClosedError, ConnectionDetached, DetachFlushError, DetachNotSupported,
 } from '../errors';
 import type { DetachedSocket } from '../interfaces/transport';
-import { socketFd } from './addresses';
+import type { Address } from '../interfaces/address';
+import { socketFd, type StreamKind } from './addresses';
 import { dupFd } from './dup-fd';
-import type { SocketTransport } from './socket-transport';
+import type { TransportHost } from './transport-host';
 
 const EMPTY = Buffer.alloc(0);
+
+/** A socket transport's life: `open` → (`detaching` → `detached`) | `closed`. */
+export type TransportState = 'open' | 'detaching' | 'detached' | 'closed';
+
+/** What detaching needs from a socket transport (structural, so the import goes one way). */
+export interface DetachTarget {
+  readonly socket: Socket;
+  state: TransportState;
+  readonly kind: StreamKind;
+  readonly disconnecting: boolean;
+  readonly writeClosed: boolean;
+  readonly host: TransportHost;
+  getHost(): Address;
+  getPeer(): Address;
+  unwire(): void;
+  finish(reason: Error, state: 'closed' | 'detached'): void;
+  closeNow(reason: Error): void;
+}
 
 /** Stops libuv reading from the socket now (a plain `pause()` keeps reading up to the high-water mark). */
 function stopReading(socket: Socket): void {
@@ -41,7 +60,7 @@ function takeLeftover(socket: Socket): Buffer {
   return Buffer.concat(chunks);
 }
 
-export function detachSocket(transport: SocketTransport, flushTimeout: number): Deferred<DetachedSocket> {
+export function detachSocket(transport: DetachTarget, flushTimeout: number): Deferred<DetachedSocket> {
   if (transport.state === 'detaching' || transport.state === 'detached') return fail(new AlreadyDetached());
   if (transport.kind === 'tls') return fail(new DetachNotSupported());
   if (transport.state !== 'open' || transport.disconnecting || transport.writeClosed) {

@@ -18,12 +18,11 @@ import type {
   DetachedSocket, DetachOptions, PullProducer, PushProducer, TCPTransport,
 } from '../interfaces/transport';
 import type { StreamKind } from './addresses';
-import { detachSocket } from './detach';
+import { detachSocket, type TransportState } from './detach';
 import { lostError } from './node-errors';
 import type { TransportHost } from './transport-host';
 
-/** `open` → (`detaching` → `detached`) | `closed`. */
-export type TransportState = 'open' | 'detaching' | 'detached' | 'closed';
+export type { TransportState } from './detach';
 
 function ignoreError(): void {
   // recorded by the transport's own listener while it is wired
