@@ -52,3 +52,9 @@ export {
   HandshakeProtocol, ChallengeServerProtocol, ChallengeClientProtocol, type HandshakeResult, type HandshakeTimeOptions,
   type ChallengeServerProtocolOptions, type ChallengeClientProtocolOptions,
 } from './challenge/challenge-protocol';
+export {
+  PorterError, PorterPassFailed, RequestLineTooLong, RequestLineReader, targetPath, RouteTable, PrefixReplayFactory,
+  PrefixReplayProtocol, PorterProtocol, PorterFactory, StreamerProcess, Porter, PorterClient,
+  type RequestLine, type PorterRoute, type PorterRouter, type PorterProtocolOptions, type StreamerSpec, type StreamerState,
+  type PorterOptions, type PorterClientOptions, type PorterChannel, type ReadyMessage, type PassMessage, type PorterMessage,
+} from './porter/index';

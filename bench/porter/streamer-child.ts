@@ -1,0 +1,52 @@
+/**
+ * The streamer side of bench/porter/main.ts: receives passed sockets (argv[2] = 'node' for Node
+ * IPC handles, 'gio' for `Gio.UnixConnection.receiveFd` on the unix socket argv[3]) and answers one
+ * byte on each. Test: none (a benchmark fixture).
+ */
+import { connect, Socket } from 'node:net';
+import { GLibReactor } from '../../src/reactor/impl/glib-reactor';
+import { guardCallback } from '../../src/reactor/impl/glib-glue';
+import { loadGi } from '../../src/reactor/gi';
+import { dupFd } from '../../src/reactor/transports/dup-fd';
+
+function answer(fd: number): void {
+  const s = new Socket({ fd, readable: true, writable: true });
+  s.on('error', () => undefined);
+  s.end('x');
+}
+
+if (process.argv[2] === 'node') {
+  process.on('message', (_m: unknown, socket: Socket | undefined) => {
+    if (socket === undefined) return;
+    socket.on('error', () => undefined);
+    socket.end('x');
+  });
+  process.send?.('ready');
+} else {
+  const reactor = new GLibReactor();
+  const { Gio, GLib } = loadGi() as unknown as { Gio: any; GLib: any };
+  void reactor.run();
+  reactor.callWhenRunning(() => {
+    const s = connect(process.argv[3] as string, () => {
+      const fd = dupFd((s as unknown as { _handle: { fd: number } })._handle.fd);
+      s.destroy();
+      const gsock = Gio.Socket.newFromFd(fd);
+      gsock.setBlocking(false);
+      const conn = gsock.connectionFactoryCreateConnection();
+      const drain = (): boolean => {
+        for (;;) {
+          let passed: number;
+          try {
+            passed = conn.receiveFd(null) as number;
+          } catch (error) {
+            if (/would block|temporarily unavailable/i.test(String(error))) return true;
+            throw error;
+          }
+          if (passed < 0) return false;
+          answer(passed);
+        }
+      };
+      GLib.unixFdAddFull(GLib.PRIORITY_DEFAULT, fd, GLib.IOCondition.IN, guardCallback(() => drain(), 'bench receive', false));
+    });
+  });
+}
