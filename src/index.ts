@@ -13,3 +13,4 @@ export * from './protocols/index';
 export { Protocol, Factory, ClientFactory, ProcessProtocol } from './protocols/index';
 export * from './testing/index';
 export * from './gst/index';
+export * from './components/index';

@@ -2,10 +2,12 @@
 import type { Command } from '../command';
 import { gdpCommand } from './gdp';
 import { passwdCommand } from './passwd';
+import { serveCommand } from './serve';
 import { tokenCommand } from './token';
 
 export const commands: readonly Command[] = [
   gdpCommand,
   passwdCommand,
+  serveCommand,
   tokenCommand,
 ];

@@ -1,0 +1,211 @@
+/**
+ * The `torsion serve` configuration: its shape, its defaults (a config that needs nothing: a test
+ * source served as `/live.webm` VP8+Vorbis and `/live.ogg` Theora+Vorbis on port 8800) and its
+ * validation. `parseServerConfig` accepts the parsed JSON/YAML value and throws a
+ * {@link ConfigError} naming the field at fault (`mounts[1].video`); unknown keys are errors, so a
+ * typo does not pass silently. Reference: docs/config.md. Tests: test/components/config.test.ts.
+ */
+import { parse as parseYaml } from 'yaml';
+import type { AudioCodec, VideoCodec } from './encoders';
+import { ConfigError } from './errors';
+import type { SlowViewerPolicy } from './http-streamer';
+import type { MuxFormat } from './muxers';
+
+export interface SourceConfig {
+  readonly type: 'test';
+  readonly width: number;
+  readonly height: number;
+  readonly framerate: number;
+}
+
+export interface EncodingConfig {
+  /** VP8/Theora/Opus bitrate, bits per second. */
+  readonly videoBitrate: number;
+  /** Frames between keyframes. */
+  readonly keyframeDistance: number;
+  readonly vorbisQuality: number;
+  readonly opusBitrate: number;
+}
+
+export interface MountConfig {
+  readonly path: string;
+  readonly format: MuxFormat;
+  readonly video: VideoCodec | null;
+  readonly audio: AudioCodec | null;
+  readonly maxViewers: number;
+}
+
+export interface RecordingConfig {
+  /** The mount whose stream is written. */
+  readonly mount: string;
+  readonly file: string;
+}
+
+export interface TlsConfig {
+  readonly port: number;
+  /** PEM certificate (chain) file. */
+  readonly cert: string;
+  /** PEM private key file. */
+  readonly key: string;
+}
+
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly tls: TlsConfig | null;
+  /** An scrypt password file (`torsion passwd`) for HTTP Basic viewers, besides tokens. */
+  readonly passwordFile: string | null;
+  readonly source: SourceConfig;
+  readonly encoding: EncodingConfig;
+  readonly mounts: readonly MountConfig[];
+  readonly recordings: readonly RecordingConfig[];
+  /** Most bits per second sent to viewers in total; a viewer that would pass it is answered 503. */
+  readonly maxBandwidth: number | null;
+  readonly slowViewers: { readonly policy: SlowViewerPolicy; readonly lagBytes: number; readonly timeout: number };
+  /** Failed logins allowed per address in a burst, and forgiven per second. */
+  readonly authRateLimit: { readonly burst: number; readonly refillPerSecond: number };
+}
+
+export const DEFAULT_MOUNTS: readonly MountConfig[] = [
+  { path: '/live.webm', format: 'webm', video: 'vp8', audio: 'vorbis', maxViewers: 1000 },
+  { path: '/live.ogg', format: 'ogg', video: 'theora', audio: 'vorbis', maxViewers: 1000 },
+];
+
+type Obj = Readonly<Record<string, unknown>>;
+
+function object(value: unknown, field: string, keys: readonly string[]): Obj {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(field, 'must be an object');
+  for (const k of Object.keys(value)) {
+    if (!keys.includes(k)) throw new ConfigError(field === '' ? k : `${field}.${k}`, `unknown setting (known: ${keys.join(', ')})`);
+  }
+  return value as Obj;
+}
+
+function join(field: string, key: string): string {
+  return field === '' ? key : `${field}.${key}`;
+}
+
+function int(o: Obj, field: string, key: string, fallback: number, min: number, max: number): number {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ConfigError(join(field, key), `must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function num(o: Obj, field: string, key: string, fallback: number, min: number, max: number): number {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    throw new ConfigError(join(field, key), `must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function str(o: Obj, field: string, key: string, fallback: string | null): string {
+  const v = o[key];
+  if (v === undefined && fallback !== null) return fallback;
+  if (typeof v !== 'string' || v === '') throw new ConfigError(join(field, key), v === undefined ? 'is required' : 'must be a non-empty string');
+  return v;
+}
+
+function oneOf<T extends string>(o: Obj, field: string, key: string, allowed: readonly T[], fallback: T | null): T | null {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  if (v === null) return null;
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new ConfigError(join(field, key), `must be one of ${allowed.join(', ')}${fallback === null ? ' or null' : ''}, got ${JSON.stringify(v)}`);
+  }
+  return v as T;
+}
+
+const PATH = /^\/[A-Za-z0-9._~/-]*$/;
+const MUX_CODECS: Readonly<Record<MuxFormat, { video: readonly VideoCodec[]; audio: readonly AudioCodec[] }>> = {
+  webm: { video: ['vp8'], audio: ['vorbis', 'opus'] },
+  ogg: { video: ['theora', 'vp8'], audio: ['vorbis', 'opus'] },
+};
+
+function mount(value: unknown, field: string, fallbackMax: number): MountConfig {
+  const o = object(value, field, ['path', 'format', 'video', 'audio', 'maxViewers']);
+  const path = str(o, field, 'path', null);
+  if (!PATH.test(path) || path === '/' || path === '/stats' || path === '/metrics') {
+    throw new ConfigError(`${field}.path`, `'${path}' is not a usable mount path (starts with /; not /, /stats or /metrics)`);
+  }
+  const format = oneOf(o, field, 'format', ['webm', 'ogg'] as const, path.endsWith('.ogg') ? 'ogg' : 'webm') as MuxFormat;
+  const allowed = MUX_CODECS[format];
+  const video = oneOf(o, field, 'video', allowed.video, allowed.video[0] ?? null);
+  const audio = oneOf(o, field, 'audio', allowed.audio, allowed.audio[0] ?? null);
+  if (video === null && audio === null) throw new ConfigError(field, 'needs video, audio or both');
+  return { path, format, video, audio, maxViewers: int(o, field, 'maxViewers', fallbackMax, 1, 1_000_000) };
+}
+
+/** Validates a parsed configuration value (undefined/null: all defaults). */
+export function parseServerConfig(value: unknown): ServerConfig {
+  const o = object(value ?? {}, '', ['port', 'host', 'tls', 'passwordFile', 'source', 'encoding', 'mounts', 'recordings',
+    'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit']);
+  const port = int(o, '', 'port', 8800, 0, 65535);
+  const host = str(o, '', 'host', '127.0.0.1');
+  let tls: TlsConfig | null = null;
+  if (o['tls'] !== undefined && o['tls'] !== null) {
+    const t = object(o['tls'], 'tls', ['port', 'cert', 'key']);
+    tls = { port: int(t, 'tls', 'port', 8843, 0, 65535), cert: str(t, 'tls', 'cert', null), key: str(t, 'tls', 'key', null) };
+  }
+  const passwordFile = o['passwordFile'] === undefined || o['passwordFile'] === null ? null : str(o, '', 'passwordFile', null);
+  const s = object(o['source'] ?? {}, 'source', ['type', 'width', 'height', 'framerate']);
+  const source: SourceConfig = {
+    type: oneOf(s, 'source', 'type', ['test'] as const, 'test') as 'test',
+    width: int(s, 'source', 'width', 320, 16, 7680),
+    height: int(s, 'source', 'height', 240, 16, 4320),
+    framerate: int(s, 'source', 'framerate', 15, 1, 120),
+  };
+  const e = object(o['encoding'] ?? {}, 'encoding', ['videoBitrate', 'keyframeDistance', 'vorbisQuality', 'opusBitrate']);
+  const encoding: EncodingConfig = {
+    videoBitrate: int(e, 'encoding', 'videoBitrate', 400_000, 10_000, 100_000_000),
+    keyframeDistance: int(e, 'encoding', 'keyframeDistance', source.framerate, 1, 1000),
+    vorbisQuality: num(e, 'encoding', 'vorbisQuality', 0.2, -0.1, 1),
+    opusBitrate: int(e, 'encoding', 'opusBitrate', 64_000, 4000, 650_000),
+  };
+  const maxViewers = int(o, '', 'maxViewers', 1000, 1, 1_000_000);
+  const rawMounts = o['mounts'];
+  if (rawMounts !== undefined && (!Array.isArray(rawMounts) || rawMounts.length === 0)) throw new ConfigError('mounts', 'must be a non-empty list');
+  const mounts = rawMounts === undefined
+    ? DEFAULT_MOUNTS.map((m) => ({ ...m, maxViewers }))
+    : (rawMounts as unknown[]).map((m, i) => mount(m, `mounts[${i}]`, maxViewers));
+  const paths = new Set<string>();
+  mounts.forEach((m, i) => {
+    if (paths.has(m.path)) throw new ConfigError(`mounts[${i}].path`, `'${m.path}' is used twice`);
+    paths.add(m.path);
+  });
+  const rawRec = o['recordings'] ?? [];
+  if (!Array.isArray(rawRec)) throw new ConfigError('recordings', 'must be a list');
+  const recordings = (rawRec as unknown[]).map((r, i) => {
+    const field = `recordings[${i}]`;
+    const ro = object(r, field, ['mount', 'file']);
+    const m = str(ro, field, 'mount', null);
+    if (!paths.has(m)) throw new ConfigError(`${field}.mount`, `no mount '${m}'`);
+    return { mount: m, file: str(ro, field, 'file', null) };
+  });
+  const maxBandwidth = o['maxBandwidth'] === undefined || o['maxBandwidth'] === null ? null
+    : int(o, '', 'maxBandwidth', 0, 1000, Number.MAX_SAFE_INTEGER);
+  const sv = object(o['slowViewers'] ?? {}, 'slowViewers', ['policy', 'lagBytes', 'timeout']);
+  const slowViewers = {
+    policy: oneOf(sv, 'slowViewers', 'policy', ['resync', 'drop'] as const, 'resync') as SlowViewerPolicy,
+    lagBytes: int(sv, 'slowViewers', 'lagBytes', 2_000_000, 10_000, 1_000_000_000),
+    timeout: num(sv, 'slowViewers', 'timeout', 20, 0, 86_400),
+  };
+  const rl = object(o['authRateLimit'] ?? {}, 'authRateLimit', ['burst', 'refillPerSecond']);
+  const authRateLimit = { burst: int(rl, 'authRateLimit', 'burst', 10, 1, 1_000_000), refillPerSecond: num(rl, 'authRateLimit', 'refillPerSecond', 0.1, 0.0001, 1e6) };
+  return { port, host, tls, passwordFile, source, encoding, mounts, recordings, maxBandwidth, slowViewers, authRateLimit };
+}
+
+/** Parses a JSON or YAML config text (YAML is a superset of JSON); `source` names the file in errors. */
+export function parseServerConfigText(text: string, source = 'config'): ServerConfig {
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(source, `cannot be parsed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return parseServerConfig(value);
+}

@@ -1,0 +1,122 @@
+/**
+ * `Flow`: components wired into one pipeline, Flumotion's flow inside one process. The fragments
+ * are joined into a single gst-launch line: each feeder ends in a tee and each eater branches off
+ * it through its own queue ("one input, many outputs"). `start()` makes the pipeline, attaches the
+ * components (FdSinks), plays it, and starts each component; a bus error turns the component that
+ * owns the failing element sad (every component when the element is anonymous) and is logged.
+ * Tests: test/components/flow.test.ts.
+ */
+import type { Subscription } from 'rxjs';
+import { Deferred, fail, succeed } from '../defer/deferred';
+import { DeferredList } from '../defer/deferred-list';
+import type { Failure } from '../defer/failure';
+import type { GstReactor } from '../gst/host';
+import { Pipeline } from '../gst/pipeline';
+import type { BusMessage } from '../gst/types';
+import { getLogger } from '../log';
+import type { Component, Mood } from './component';
+import { ComponentError } from './errors';
+
+/** Resolves an eater reference (`component:feed`, or `component` for its only feed) to a tee name. */
+function resolveEater(ref: string, byName: ReadonlyMap<string, Component>, eater: Component): string {
+  const [name, feed] = ref.split(':', 2) as [string, string | undefined];
+  const producer = byName.get(name);
+  if (producer === undefined) throw new ComponentError(`${eater.name} eats '${ref}', but there is no component '${name}'`);
+  if (producer === eater) throw new ComponentError(`${eater.name} eats its own feed`);
+  if (feed === undefined) {
+    if (producer.feeders.length !== 1) {
+      throw new ComponentError(`${eater.name} eats '${ref}': name one of its feeds (${producer.feeders.map((f) => `${name}:${f}`).join(', ') || 'none'})`);
+    }
+    return producer.feedElement(producer.feeders[0] as string);
+  }
+  if (!producer.feeders.includes(feed)) throw new ComponentError(`${eater.name} eats '${ref}', but ${name} has no feed '${feed}'`);
+  return producer.feedElement(feed);
+}
+
+/** The single gst-launch line of a set of components (throws {@link ComponentError} if they do not wire up). */
+export function flowLaunchLine(components: readonly Component[]): string {
+  if (components.length === 0) throw new ComponentError('a flow needs at least one component');
+  const byName = new Map<string, Component>();
+  for (const c of components) {
+    if (byName.has(c.name)) throw new ComponentError(`two components are named '${c.name}'`);
+    byName.set(c.name, c);
+  }
+  return components.map((c) => c.fragment(c.eaters.map((ref) => resolveEater(ref, byName, c)))).join('   ');
+}
+
+/** Components in one pipeline. */
+export class Flow {
+  private pipe: Pipeline | null = null;
+  private subscription: Subscription | null = null;
+  private stopping: Deferred<void> | null = null;
+
+  constructor(readonly components: readonly Component[]) {
+    flowLaunchLine(components);
+  }
+
+  /** The pipeline, once started. */
+  get pipeline(): Pipeline | null {
+    return this.pipe;
+  }
+
+  /** The component of that name. */
+  get(name: string): Component | undefined {
+    return this.components.find((c) => c.name === name);
+  }
+
+  /** The worst mood of the flow (sad > waking > hungry > happy). */
+  get mood(): Mood {
+    const order: Mood[] = ['sad', 'waking', 'hungry', 'happy'];
+    for (const m of order) if (this.components.some((c) => c.mood === m)) return m;
+    return 'happy';
+  }
+
+  /** Builds the pipeline and plays it; fires once it plays and every component has started. */
+  start(reactor: GstReactor): Deferred<void> {
+    if (this.pipe !== null) return fail(new ComponentError('the flow was already started'));
+    let pipeline: Pipeline;
+    const line = flowLaunchLine(this.components);
+    getLogger().debug('flow pipeline', { launch: line });
+    try {
+      pipeline = Pipeline.launch(line, { reactor });
+      this.pipe = pipeline;
+      for (const c of this.components) c.attach({ pipeline, time: reactor });
+    } catch (error) {
+      for (const c of this.components) c.setMood('sad', error instanceof Error ? error.message : String(error));
+      return fail(error);
+    }
+    this.subscription = pipeline.messages$.subscribe((m) => this.onMessage(m));
+    return pipeline.setState('playing').addCallbacks(
+      (): Deferred<void> => new DeferredList(this.components.map((c) => c.start()), { fireOnOneErrback: true, consumeErrors: true })
+        .addCallback(() => undefined),
+      (failure: Failure): Failure => {
+        for (const c of this.components) if (c.mood !== 'sad') c.setMood('sad', failure.getErrorMessage());
+        return failure;
+      },
+    ) as Deferred<void>;
+  }
+
+  /** Stops the components and disposes of the pipeline (viewers are closed, fds released). Idempotent. */
+  stop(): Deferred<void> {
+    if (this.stopping !== null) return this.stopping;
+    const pipeline = this.pipe;
+    const done = new DeferredList(this.components.map((c) => c.stop()), { consumeErrors: true })
+      .addCallback(() => (pipeline === null ? succeed(undefined) : pipeline.dispose()))
+      .addCallback(() => {
+        this.subscription?.unsubscribe();
+        this.subscription = null;
+        for (const c of this.components) c.dispose();
+      });
+    this.stopping = done;
+    return done;
+  }
+
+  private onMessage(m: BusMessage): void {
+    if (m.type === 'warning') getLogger().warn('pipeline warning', { element: m.sourceName, error: m.error });
+    if (m.type !== 'error') return;
+    const owners = this.components.filter((c) => m.sourceName !== null && c.ownsElement(m.sourceName));
+    const affected = owners.length > 0 ? owners : this.components;
+    getLogger().error('pipeline error', { element: m.sourceName, components: affected.map((c) => c.name), error: m.error });
+    for (const c of affected) c.setMood('sad', m.error?.message ?? 'pipeline error');
+  }
+}

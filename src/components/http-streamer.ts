@@ -1,0 +1,223 @@
+/**
+ * `HttpStreamer`: Flumotion's HTTP streamer. It eats one muxed feed into a multifdsink driven by an
+ * {@link FdSink}, and is the {@link HttpMount} the HTTP hand-off serves: content type from the
+ * muxer, ready once the sink has received data (its caps and stream headers come first), 503 past
+ * `maxViewers` or when the server's admission check refuses (bandwidth), slow viewers resynced to
+ * a keyframe or dropped by policy. Hungry until the first bytes arrive, then happy.
+ * Tests: test/components/http-streamer.test.ts.
+ */
+import { Deferred, succeed } from '../defer/deferred';
+import type { DelayedCall, ReactorTime } from '../defer/time';
+import { FdSink } from '../gst/fd-sink';
+import type { FdSinkStats } from '../gst/fd-sink-types';
+import type { SinkPolicy } from '../gst/sink-options';
+import { getLogger } from '../log';
+import type { HandoffRequest, HttpMount } from '../protocols/http/handoff';
+import type { Transport } from '../reactor/interfaces/transport';
+import { Component, branch, type AttachContext, type ComponentStats } from './component';
+
+/** What happens to a viewer that cannot keep up. */
+export type SlowViewerPolicy = 'drop' | 'resync';
+
+/** Options of {@link HttpStreamer}. */
+export interface HttpStreamerOptions {
+  /** The URL path (`/live.webm`). */
+  readonly path: string;
+  readonly contentType: string;
+  /** Most viewers at once; more are answered 503 (default 1000). */
+  readonly maxViewers?: number;
+  /** `resync` (default) moves a lagging viewer to the latest keyframe; `drop` disconnects it. */
+  readonly slowViewers?: SlowViewerPolicy;
+  /** Bytes a viewer may lag before the policy applies (default 2 MB; dropped at 4× that). */
+  readonly lagBytes?: number;
+  /** Seconds a viewer may not read at all before it is dropped (default 20). */
+  readonly clientTimeout?: number;
+}
+
+/** Per-mount statistics. */
+export interface MountStats extends ComponentStats {
+  readonly path: string;
+  readonly contentType: string;
+  readonly viewers: number;
+  readonly peakViewers: number;
+  /** Viewers admitted since start. */
+  readonly served: number;
+  /** Requests answered 503 by a limit. */
+  readonly refused: number;
+  /** Bytes written to all viewers (the sink's `bytes-served`). */
+  readonly bytesServed: string;
+  /** The stream's bitrate, bits per second, measured over the last seconds. */
+  readonly bitrate: number;
+  readonly maxViewers: number;
+}
+
+/** Seconds between readiness checks and bitrate samples. */
+const SAMPLE_SECONDS = 0.25;
+const BITRATE_WINDOW = 2;
+
+/** The sink policy for a slow-viewer setting. */
+export function slowViewerPolicy(policy: SlowViewerPolicy, lagBytes: number, clientTimeout: number): SinkPolicy {
+  return {
+    syncMethod: 'latest-keyframe',
+    limits: policy === 'resync'
+      ? { format: 'bytes', softMax: lagBytes, hardMax: lagBytes * 4, recoverPolicy: 'keyframe' }
+      : { format: 'bytes', hardMax: lagBytes, recoverPolicy: 'none' },
+    clientTimeout,
+  };
+}
+
+/** An HTTP mount fed by a multifdsink. */
+export class HttpStreamer extends Component implements HttpMount {
+  readonly kind = 'http-streamer';
+  readonly feeders: readonly string[] = [];
+  readonly path: string;
+  readonly contentType: string;
+  readonly maxViewers: number;
+  /** An extra admission check (the server's bandwidth limit): a reason to refuse, or null. */
+  admission: ((streamer: HttpStreamer) => string | null) | null = null;
+  /** Called when a viewer is refused by a limit, or joins, or leaves (for metrics). */
+  onViewer: ((event: 'joined' | 'left' | 'refused', streamer: HttpStreamer) => void) | null = null;
+  private readonly policy: SinkPolicy;
+  private sink: FdSink | null = null;
+  private time: ReactorTime | null = null;
+  private ready: Deferred<void> | null = null;
+  private timer: DelayedCall | null = null;
+  private viewerCount = 0;
+  private peak = 0;
+  private admitted = 0;
+  private refusals = 0;
+  private samples: Array<[number, bigint]> = [];
+  private rate = 0;
+
+  constructor(name: string, eater: string, options: HttpStreamerOptions) {
+    super(name, [eater]);
+    this.path = options.path;
+    this.contentType = options.contentType;
+    this.maxViewers = options.maxViewers ?? 1000;
+    this.policy = slowViewerPolicy(options.slowViewers ?? 'resync', options.lagBytes ?? 2_000_000, options.clientTimeout ?? 20);
+  }
+
+  /** Viewers streaming now. */
+  get viewers(): number {
+    return this.viewerCount;
+  }
+
+  /** The measured bitrate of the stream, bits per second (0 until measured). */
+  get bitrate(): number {
+    return this.rate;
+  }
+
+  fragment(inputs: readonly string[]): string {
+    return `${branch(inputs[0] ?? '')} ! multifdsink name=${this.name}-sink sync=false`;
+  }
+
+  override attach(context: AttachContext): void {
+    this.sink = FdSink.attach(context.pipeline, `${this.name}-sink`, this.policy);
+    this.time = context.time;
+  }
+
+  override start(): Deferred<void> {
+    this.setMood('hungry', 'waiting for the first bytes');
+    this.schedule();
+    return succeed(undefined);
+  }
+
+  override stop(): Deferred<void> {
+    if (this.timer?.active() === true) this.timer.cancel();
+    this.timer = null;
+    return succeed(undefined);
+  }
+
+  // --- HttpMount ---------------------------------------------------------------------------------
+
+  whenReady(): Deferred<unknown> | null {
+    if (this.mood === 'happy') return null;
+    this.ready ??= new Deferred<void>();
+    const d = new Deferred<unknown>();
+    this.ready.addCallback((v) => { d.callback(v); return v; });
+    return d;
+  }
+
+  refusal(_request: HandoffRequest): string | null {
+    let reason: string | null = null;
+    if (this.mood === 'sad') reason = `${this.path} is not available`;
+    else if (this.viewerCount >= this.maxViewers) reason = `${this.path} has reached ${this.maxViewers} viewers`;
+    else reason = this.admission?.(this) ?? null;
+    if (reason !== null) {
+      this.refusals += 1;
+      this.onViewer?.('refused', this);
+    }
+    return reason;
+  }
+
+  handOff(transport: Transport, request: HandoffRequest): void {
+    const sink = this.sink;
+    if (sink === null) {
+      transport.loseConnection();
+      return;
+    }
+    this.viewerCount += 1;
+    this.peak = Math.max(this.peak, this.viewerCount);
+    this.admitted += 1;
+    this.onViewer?.('joined', this);
+    const log = getLogger();
+    log.info('viewer added', { mount: this.path, peer: request.peer, identity: request.identity });
+    sink.addClient(transport).done.addCallback((result) => {
+      this.viewerCount -= 1;
+      this.onViewer?.('left', this);
+      log.info('viewer left', { mount: this.path, peer: request.peer, reason: result.reason,
+        bytesSent: result.bytesSent.toString(), seconds: Math.round(result.seconds) });
+      return result;
+    });
+  }
+
+  // --- stats -------------------------------------------------------------------------------------
+
+  /** The sink's counters (zeros before attach). */
+  sinkStats(): FdSinkStats {
+    return this.sink?.stats() ?? { clients: 0, handles: 0, bytesServed: 0n, bytesToServe: 0n, buffersQueued: 0 };
+  }
+
+  override stats(): MountStats {
+    return {
+      ...super.stats(),
+      path: this.path,
+      contentType: this.contentType,
+      viewers: this.viewerCount,
+      peakViewers: this.peak,
+      served: this.admitted,
+      refused: this.refusals,
+      bytesServed: this.sinkStats().bytesServed.toString(),
+      bitrate: Math.round(this.rate),
+      maxViewers: this.maxViewers,
+    };
+  }
+
+  /** One readiness check and bitrate sample (public for tests that drive a Clock). */
+  sample(): void {
+    const time = this.time;
+    if (time === null) return;
+    const toServe = this.sinkStats().bytesToServe;
+    if (toServe > 0n && this.mood === 'hungry') {
+      this.setMood('happy');
+      const ready = this.ready;
+      this.ready = null;
+      ready?.callback(undefined);
+    }
+    const now = time.seconds();
+    this.samples.push([now, toServe]);
+    while (this.samples.length > 2 && (this.samples[1] as [number, bigint])[0] <= now - BITRATE_WINDOW) this.samples.shift();
+    const first = this.samples[0] as [number, bigint];
+    if (now - first[0] > 0) this.rate = Number(toServe - first[1]) * 8 / (now - first[0]);
+  }
+
+  private schedule(): void {
+    const time = this.time;
+    if (time === null) return;
+    this.timer = time.callLater(SAMPLE_SECONDS, () => {
+      this.timer = null;
+      this.sample();
+      this.schedule();
+    });
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The components layer: Flumotion-style components with moods, wired into one pipeline by a
+ * `Flow`, and the `StreamServer` that `torsion serve` and `npm start` run. Guide:
+ * docs/components.md; configuration: docs/config.md. Tests: test/components/.
+ */
+export { Component, MOODS, componentNameProblem, type Mood, type ComponentStats, type AttachContext } from './component';
+export { TestSource, type TestSourceOptions } from './test-source';
+export { VideoEncoder, AudioEncoder, type VideoCodec, type AudioCodec, type VideoEncoderOptions, type AudioEncoderOptions } from './encoders';
+export { Muxer, type MuxFormat } from './muxers';
+export { HttpStreamer, slowViewerPolicy, type HttpStreamerOptions, type MountStats, type SlowViewerPolicy } from './http-streamer';
+export { DiskRecorder } from './disk-recorder';
+export { Flow, flowLaunchLine } from './flow';
+export {
+  parseServerConfig, parseServerConfigText, DEFAULT_MOUNTS, type ServerConfig, type MountConfig, type SourceConfig,
+  type EncodingConfig, type RecordingConfig, type TlsConfig,
+} from './config';
+export { serverComponents, bandwidthRefusal, mountSlug, type ServerComponents } from './server-flow';
+export { ServerMetrics } from './metrics';
+export { statusPage as serverStatusPage, type ServerStats } from './status-page';
+export { StreamServer, type StreamServerOptions, type StreamServerReactor } from './stream-server';
+export { serverBanner } from './banner';
+export { ComponentError, ConfigError, LaunchLineError } from './errors';

@@ -1,0 +1,177 @@
+/**
+ * `StreamServer`: everything `torsion serve` and `npm start` run, assembled from a
+ * {@link ServerConfig} — the components in one {@link Flow}, the HTTP hand-off with auth (HMAC
+ * tokens; with a password file, a `first` chain of token and password bouncers), both behind a
+ * per-address failure rate limit, limits (viewers per mount, total bandwidth → 503), a status page
+ * at `/`, `/stats` (JSON) and `/metrics` (Prometheus), an optional TLS port (viewers bridged by
+ * FdSink), and a graceful stop on reactor shutdown (SIGINT/SIGTERM): listening stops, viewers
+ * are closed, the pipeline goes to NULL and fds are released. Tests: test/cli/serve.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { Deferred, fail, succeed } from '../defer/deferred';
+import { DeferredList } from '../defer/deferred-list';
+import type { Failure } from '../defer/failure';
+import type { GstReactor } from '../gst/host';
+import { getLogger } from '../log';
+import type { AuthResult, Bouncer } from '../protocols/auth/bouncer';
+import { BouncerChain } from '../protocols/auth/bouncer-chain';
+import { PasswordFileBouncer } from '../protocols/auth/password-file-bouncer';
+import { FailureRateLimiter, RateLimitedBouncer } from '../protocols/auth/rate-limiter';
+import { mintToken } from '../protocols/auth/token';
+import { HmacTokenBouncer } from '../protocols/auth/token-bouncer';
+import type { WallClock } from '../protocols/auth/wall-clock';
+import type { Keycard } from '../protocols/auth/keycards';
+import { HttpHandoffFactory, keycardFor, type HttpPlainResponse } from '../protocols/http/handoff';
+import type { HttpRequestHead } from '../protocols/http/request-head';
+import type { Address } from '../reactor/interfaces/address';
+import type { ListeningPort, ReactorCore, ReactorTCP, ReactorTLS } from '../reactor/interfaces/reactor';
+import type { ServerConfig } from './config';
+import { Flow } from './flow';
+import { ServerMetrics } from './metrics';
+import { bandwidthRefusal, serverComponents, type ServerComponents } from './server-flow';
+import { statusPage, type ServerStats } from './status-page';
+
+/** The reactor a stream server needs: time, TCP/TLS, shutdown triggers, and GStreamer's loop. */
+export type StreamServerReactor = GstReactor & ReactorCore & ReactorTCP & ReactorTLS;
+
+/** Options of {@link StreamServer.start}. */
+export interface StreamServerOptions {
+  readonly config: ServerConfig;
+  /** A running (or about to run) GLib reactor. */
+  readonly reactor: StreamServerReactor;
+  /** The HMAC secret viewers' tokens are signed with (at least 16 bytes). */
+  readonly secret: string;
+  /** Unix time for token expiry (`anchoredClock(reactor, Date.now() / 1000)`). */
+  readonly wallClock: WallClock;
+}
+
+/** A running stream server. */
+export class StreamServer {
+  private stopping: Deferred<void> | null = null;
+  private readonly startedAt: number;
+
+  private constructor(
+    private readonly options: StreamServerOptions,
+    readonly flow: Flow,
+    readonly parts: ServerComponents,
+    readonly metrics: ServerMetrics,
+    readonly port: ListeningPort,
+    readonly tlsPort: ListeningPort | null,
+  ) {
+    this.startedAt = options.reactor.seconds();
+  }
+
+  /**
+   * Builds the components, starts the pipeline, and listens (HTTP, and HTTPS when configured).
+   * Fires with the server once listening; viewers arriving before the streams are ready wait
+   * (bounded) for them. Registers a `before shutdown` trigger that stops the server.
+   */
+  static start(options: StreamServerOptions): Deferred<StreamServer> {
+    const { config, reactor } = options;
+    const log = getLogger();
+    let bouncer: Bouncer;
+    let parts: ServerComponents;
+    let flow: Flow;
+    try {
+      const token = new HmacTokenBouncer({ secret: options.secret, clock: options.wallClock });
+      const inner = config.passwordFile === null ? token : new BouncerChain([token, new PasswordFileBouncer(config.passwordFile)], 'first');
+      bouncer = new RateLimitedBouncer(inner, new FailureRateLimiter({ clock: reactor, ...config.authRateLimit }));
+      parts = serverComponents(config);
+      flow = new Flow(parts.all);
+    } catch (error) {
+      return fail(error);
+    }
+    const metrics = new ServerMetrics(parts.all, parts.streamers);
+    for (const s of parts.streamers) s.admission = (joining) => bandwidthRefusal(parts.streamers, joining, config.maxBandwidth);
+    const counted: Bouncer = {
+      authenticate: (keycard: Keycard) => bouncer.authenticate(keycard).addErrback((f: Failure) => {
+        metrics.authFailed(String((f.value as { code?: unknown }).code ?? 'error'));
+        return f;
+      }),
+    };
+    let server: StreamServer | null = null;
+    const mounts = new Map(parts.streamers.map((s) => [s.path, s]));
+    const factory = new HttpHandoffFactory({
+      mount: (path) => mounts.get(path),
+      bouncer: counted,
+      time: reactor,
+      other: (head, peer) => (server === null ? null : server.serveOther(head, peer, counted)),
+    });
+    flow.start(reactor).addCallbacks(() => { log.info('flow playing', { components: parts.all.length }); return null; },
+      (failure: Failure) => { log.error('the flow failed to start', { error: failure.value }); return null; });
+    const listening = reactor.listenTCP(config.port, factory, { interface: config.host });
+    const tls = config.tls === null ? succeed<ListeningPort | null>(null)
+      : (() => {
+        try {
+          const t = config.tls;
+          return reactor.listenTLS(t.port, factory, { cert: readFileSync(t.cert), key: readFileSync(t.key) }, { interface: config.host })
+            .addCallback((p): ListeningPort | null => p);
+        } catch (error) {
+          return fail<ListeningPort | null>(error);
+        }
+      })();
+    const both = new DeferredList<unknown>([listening as Deferred<unknown>, tls as Deferred<unknown>], { fireOnOneErrback: true, consumeErrors: true });
+    return both.addCallbacks((results): StreamServer => {
+      server = new StreamServer(options, flow, parts, metrics, results[0]?.[1] as ListeningPort, (results[1]?.[1] ?? null) as ListeningPort | null);
+      const s = server;
+      reactor.addSystemEventTrigger('before', 'shutdown', () => s.stop());
+      return s;
+    }, (failure: Failure): Deferred<StreamServer> => {
+      const error = (failure.value as { subFailure?: Failure }).subFailure?.value ?? failure.value;
+      listening.addCallback((p) => p.stopListening());
+      return flow.stop().addBoth(() => fail<StreamServer>(error));
+    });
+  }
+
+  /** The HTTP(S) port numbers actually bound. */
+  get ports(): { readonly http: number; readonly https: number | null } {
+    const num = (p: ListeningPort | null): number | null => {
+      const a = p?.getHost();
+      return a !== undefined && a.type === 'TCP' ? a.port : null;
+    };
+    return { http: num(this.port) ?? 0, https: num(this.tlsPort) };
+  }
+
+  /** A token for `path` (default `/`: every path) valid `ttlSeconds` from now. */
+  token(ttlSeconds: number, path = '/'): string {
+    return mintToken(this.options.secret, path, Math.floor(this.options.wallClock.seconds()) + ttlSeconds);
+  }
+
+  /** What `/stats` serves. */
+  stats(): ServerStats {
+    return {
+      mounts: this.parts.streamers.map((s) => s.stats()),
+      components: this.parts.all.map((c) => c.stats()),
+      mood: this.flow.mood,
+      uptimeSeconds: Math.round(this.options.reactor.seconds() - this.startedAt),
+    };
+  }
+
+  /** Stops listening, closes viewers and disposes of the pipeline. Idempotent. */
+  stop(): Deferred<void> {
+    if (this.stopping !== null) return this.stopping;
+    getLogger().info('stream server stopping: closing viewers and the pipeline');
+    const ports = [this.port, this.tlsPort].filter((p): p is ListeningPort => p !== null);
+    this.stopping = new DeferredList(ports.map((p) => p.stopListening()), { consumeErrors: true })
+      .addCallback(() => this.flow.stop());
+    return this.stopping;
+  }
+
+  private serveOther(head: HttpRequestHead, peer: Address, bouncer: Bouncer): Deferred<HttpPlainResponse | null> | null {
+    if (head.path !== '/' && head.path !== '/stats' && head.path !== '/metrics') return null;
+    const keycard = keycardFor(head, peer);
+    const unauthorized: HttpPlainResponse = { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="torsion"' }, body: 'credentials required (?token= or HTTP Basic)\n' };
+    if (keycard === null) return succeed<HttpPlainResponse | null>(unauthorized);
+    return bouncer.authenticate(keycard).addCallbacks((_ok: AuthResult): HttpPlainResponse | Deferred<HttpPlainResponse> => {
+      if (head.path === '/stats') return { status: 200, headers: { 'Content-Type': 'application/json' }, body: `${JSON.stringify(this.stats())}\n` };
+      if (head.path === '/metrics') {
+        return Deferred.fromPromise(this.metrics.text()).addCallback((text): HttpPlainResponse => (
+          { status: 200, headers: { 'Content-Type': this.metrics.contentType }, body: text }));
+      }
+      return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: statusPage(this.stats(), head.query.get('token') ?? '') };
+    }, (failure: Failure): HttpPlainResponse => {
+      const status = (failure.value as { status?: unknown }).status;
+      return typeof status === 'number' && status !== 401 ? { status, body: `${failure.getErrorMessage()}\n` } : unauthorized;
+    });
+  }
+}
