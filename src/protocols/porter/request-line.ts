@@ -22,8 +22,9 @@ export interface RequestLine {
 
 const LINE = /^([A-Za-z][A-Za-z0-9_-]*) (\S+) ([A-Z]+\/\d\.\d)$/;
 
-/** The decoded path of a request target (origin form or absolute form); null if malformed. */
+/** The decoded path of a request target (origin form `/p` or absolute form `http://h/p`); null otherwise. */
 export function targetPath(target: string): string | null {
+  if (!target.startsWith('/') && !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target)) return null;
   let pathname: string;
   try {
     pathname = new URL(target, 'http://porter.invalid').pathname;
