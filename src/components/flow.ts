@@ -33,6 +33,15 @@ function resolveEater(ref: string, byName: ReadonlyMap<string, Component>, eater
   return producer.feedElement(feed);
 }
 
+/** The component an element belongs to: the longest name that prefixes it (`cam-2` over `cam`), or null. */
+export function elementOwner(components: readonly Component[], elementName: string | null): Component | null {
+  let best: Component | null = null;
+  for (const c of components) {
+    if (elementName !== null && c.ownsElement(elementName) && (best === null || c.name.length > best.name.length)) best = c;
+  }
+  return best;
+}
+
 /** The single gst-launch line of a set of components (throws {@link ComponentError} if they do not wire up). */
 export function flowLaunchLine(components: readonly Component[]): string {
   if (components.length === 0) throw new ComponentError('a flow needs at least one component');
@@ -114,8 +123,8 @@ export class Flow {
   private onMessage(m: BusMessage): void {
     if (m.type === 'warning') getLogger().warn('pipeline warning', { element: m.sourceName, error: m.error });
     if (m.type !== 'error') return;
-    const owners = this.components.filter((c) => m.sourceName !== null && c.ownsElement(m.sourceName));
-    const affected = owners.length > 0 ? owners : this.components;
+    const owner = elementOwner(this.components, m.sourceName);
+    const affected = owner === null ? this.components : [owner];
     getLogger().error('pipeline error', { element: m.sourceName, components: affected.map((c) => c.name), error: m.error });
     for (const c of affected) c.setMood('sad', m.error?.message ?? 'pipeline error');
   }

@@ -10,11 +10,18 @@ import { Deferred, succeed } from '../defer/deferred';
 import type { DelayedCall, ReactorTime } from '../defer/time';
 import { FdSink } from '../gst/fd-sink';
 import type { FdSinkStats } from '../gst/fd-sink-types';
+import type { SinkClient } from '../gst/sink-client';
 import type { SinkPolicy } from '../gst/sink-options';
 import { getLogger } from '../log';
 import type { HandoffRequest, HttpMount } from '../protocols/http/handoff';
 import type { Transport } from '../reactor/interfaces/transport';
 import { Component, branch, type AttachContext, type ComponentStats } from './component';
+
+/** The part of an {@link FdSink} a streamer uses (a fake one in tests). */
+export interface StreamerSink {
+  stats(): FdSinkStats;
+  addClient(transport: Transport): Pick<SinkClient, 'done'>;
+}
 
 /** What happens to a viewer that cannot keep up. */
 export type SlowViewerPolicy = 'drop' | 'resync';
@@ -78,7 +85,7 @@ export class HttpStreamer extends Component implements HttpMount {
   /** Called when a viewer is refused by a limit, or joins, or leaves (for metrics). */
   onViewer: ((event: 'joined' | 'left' | 'refused', streamer: HttpStreamer) => void) | null = null;
   private readonly policy: SinkPolicy;
-  private sink: FdSink | null = null;
+  private sink: StreamerSink | null = null;
   private time: ReactorTime | null = null;
   private ready: Deferred<void> | null = null;
   private timer: DelayedCall | null = null;
@@ -112,8 +119,13 @@ export class HttpStreamer extends Component implements HttpMount {
   }
 
   override attach(context: AttachContext): void {
-    this.sink = FdSink.attach(context.pipeline, `${this.name}-sink`, this.policy);
-    this.time = context.time;
+    this.attachSink(FdSink.attach(context.pipeline, `${this.name}-sink`, this.policy), context.time);
+  }
+
+  /** Uses `sink` for viewers and `time` for readiness checks and bitrate samples. */
+  attachSink(sink: StreamerSink, time: ReactorTime): void {
+    this.sink = sink;
+    this.time = time;
   }
 
   override start(): Deferred<void> {

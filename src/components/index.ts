@@ -7,9 +7,11 @@ export { Component, MOODS, componentNameProblem, type Mood, type ComponentStats,
 export { TestSource, type TestSourceOptions } from './test-source';
 export { VideoEncoder, AudioEncoder, type VideoCodec, type AudioCodec, type VideoEncoderOptions, type AudioEncoderOptions } from './encoders';
 export { Muxer, type MuxFormat } from './muxers';
-export { HttpStreamer, slowViewerPolicy, type HttpStreamerOptions, type MountStats, type SlowViewerPolicy } from './http-streamer';
+export {
+  HttpStreamer, slowViewerPolicy, type HttpStreamerOptions, type MountStats, type SlowViewerPolicy, type StreamerSink,
+} from './http-streamer';
 export { DiskRecorder } from './disk-recorder';
-export { Flow, flowLaunchLine } from './flow';
+export { Flow, flowLaunchLine, elementOwner } from './flow';
 export {
   parseServerConfig, parseServerConfigText, DEFAULT_MOUNTS, type ServerConfig, type MountConfig, type SourceConfig,
   type EncodingConfig, type RecordingConfig, type TlsConfig,

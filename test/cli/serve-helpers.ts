@@ -1,0 +1,90 @@
+/** Runs `torsion serve` (and `torsion token`) as child processes, as a script would. */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = ['--import', 'tsx', 'src/cli/main.ts'];
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
+    });
+  });
+}
+
+export function run(cmd: string, args: string[], timeout: number, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: root, timeout, maxBuffer: 32 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+  });
+}
+
+/** `torsion <args>` through tsx. */
+export function torsion(args: string[], env: Record<string, string> = {}, timeout = 30_000): ReturnType<typeof run> {
+  return run(process.execPath, [...cli, ...args], timeout, env);
+}
+
+export interface ServeProcess {
+  readonly child: ChildProcess;
+  readonly banner: string;
+  stdout(): string;
+  stderr(): string;
+  /** SIGTERM to the server's pid, then its exit code (or 'hung'). */
+  stop(timeoutMs?: number): Promise<number | null | 'hung'>;
+}
+
+/** Starts `torsion serve <args>` and resolves once it printed its banner. */
+export function serve(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [...cli, 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TORSION_LOG_LEVEL: 'info', ...env } });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => { err += c.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`serve did not start:\n${out}\n${err}`)); }, timeoutMs);
+    const onEarlyExit = (code: number | null): void => { clearTimeout(timer); reject(new Error(`serve exited ${code}:\n${out}\n${err}`)); };
+    child.on('exit', onEarlyExit);
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (!out.includes('Press Ctrl-C to stop.')) return;
+      clearTimeout(timer);
+      child.removeListener('exit', onEarlyExit);
+      resolve({
+        child, banner: out, stdout: () => out, stderr: () => err,
+        stop: (ms = 20_000) => {
+          if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+          return Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => { child.kill('SIGKILL'); r('hung'); }, ms))]);
+        },
+      });
+    });
+  });
+}
+
+/** A raw HTTP viewer: sends a GET and resolves with the socket and the response head once it arrives. */
+export function rawViewer(port: number, path: string): Promise<{ socket: Socket; head: string; bytes(): number }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let buffered = Buffer.alloc(0);
+    let total = 0;
+    let done = false;
+    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no response head for ${path}`)); }, 20_000);
+    socket.on('error', (e) => { if (!done) { clearTimeout(timer); reject(e); } });
+    socket.on('data', (c: Buffer) => {
+      total += c.length;
+      if (done) return;
+      buffered = Buffer.concat([buffered, c]);
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      done = true;
+      clearTimeout(timer);
+      resolve({ socket, head: buffered.subarray(0, end).toString('latin1'), bytes: () => total });
+    });
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  });
+}

@@ -1,0 +1,170 @@
+/**
+ * `torsion serve` end to end, as a script uses it: a server child process on `--port N` with a
+ * YAML config, tokens from `torsion token`, real GStreamer clients decoding both mounts
+ * (souphttpsrc → matroskademux → vp8dec, oggdemux → theoradec), 401 without credentials, 403 with
+ * an expired token, 503 past maxViewers, /stats and /metrics, a disk recording, and SIGTERM → exit 0.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { serveCommand } from '../../src/cli/commands/serve';
+import { commands } from '../../src/cli/commands/index';
+import { mintToken } from '../../src/protocols/index';
+import { captureIO } from './io';
+import { freePort, rawViewer, run, serve, torsion } from './serve-helpers';
+
+const SECRET = 'serve-test-secret-0123456789';
+const dir = mkdtempSync(join(tmpdir(), 'torsion-serve-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function frames(output: string): number {
+  return (output.match(/chain\s+\*+/g) ?? []).length;
+}
+
+describe('torsion serve (in-process: arguments and config errors)', () => {
+  it('is registered and prints help', async () => {
+    expect(commands).toContain(serveCommand);
+    const io = captureIO();
+    expect(await serveCommand.run(['--help'], io)).toBe(0);
+    expect(io.out()).toMatch(/Usage: torsion serve \[--config <file>\] \[--port <n>\]/);
+    expect(io.out()).toMatch(/TORSION_SECRET/);
+  });
+
+  it('validates the config and the overrides (--check), naming the field at fault', async () => {
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, 'port: 9000\nmaxViewers: 3\n');
+    let io = captureIO('', { PORT: '9100' });
+    expect(await serveCommand.run(['--config', good, '--check'], io)).toBe(0);
+    expect(JSON.parse(io.out())).toMatchObject({ port: 9100, mounts: [{ path: '/live.webm', maxViewers: 3 }, { path: '/live.ogg' }] });
+    io = captureIO('', { PORT: '9100' });
+    expect(await serveCommand.run(['--config', good, '--port', '9200', '--check'], io)).toBe(0);
+    expect(JSON.parse(io.out()).port).toBe(9200);
+    io = captureIO();
+    expect(await serveCommand.run(['--check'], io)).toBe(0);
+    expect(JSON.parse(io.out()).port).toBe(8800);
+
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ mounts: [{ path: '/a.webm', video: 'theora' }] }));
+    io = captureIO();
+    expect(await serveCommand.run(['--config', bad], io)).toBe(2);
+    expect(io.err()).toMatch(/^torsion serve: mounts\[0\]\.video: must be one of vp8/);
+    for (const argv of [['--port', 'x'], ['--port', '70000'], ['--bogus'], ['--config']]) {
+      io = captureIO();
+      expect(await serveCommand.run(argv, io), argv.join(' ')).toBe(2);
+      expect(io.err()).toMatch(/^torsion serve: /);
+    }
+    io = captureIO('', { PORT: 'eighty' });
+    expect(await serveCommand.run(['--check'], io)).toBe(2);
+    expect(io.err()).toMatch(/PORT/);
+  });
+});
+
+describe('torsion serve (a real server process)', () => {
+  it('serves both mounts to token holders and refuses everyone else, then stops on SIGTERM with exit 0', async () => {
+    const port = await freePort();
+    const recording = join(dir, 'rec.webm');
+    const config = join(dir, 'server.yaml');
+    writeFileSync(config, [
+      'maxViewers: 2',
+      'source: { width: 160, height: 120, framerate: 10 }',
+      'recordings:',
+      `  - { mount: /live.webm, file: ${JSON.stringify(recording)} }`,
+    ].join('\n'));
+    const server = await serve(['--config', config, '--port', String(port)], { TORSION_SECRET: SECRET });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      expect(server.banner).toMatch(new RegExp(`\\(pid ${server.child.pid}\\) listening on ${base}`));
+      expect(server.banner).toMatch(/WebM: +http:\S+\/live\.webm\?token=\S+/);
+      expect(server.banner).toMatch(/Ogg: +http:\S+\/live\.ogg\?token=\S+/);
+
+      const minted = await torsion(['token', '--path', '/live.webm', '--ttl', '60'], { TORSION_SECRET: SECRET });
+      expect(minted.code, minted.stderr).toBe(0);
+      const webmToken = minted.stdout.trim();
+      const oggToken = (await torsion(['token', '--path', '/live.ogg', '--ttl', '60'], { TORSION_SECRET: SECRET })).stdout.trim();
+      const allToken = mintToken(SECRET, '/', Math.floor(Date.now() / 1000) + 60);
+
+      // Both mounts decode, through real GStreamer HTTP clients joining a stream already running.
+      const [webm, ogg] = await Promise.all([
+        run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=${base}/live.webm?token=${webmToken}`, 'num-buffers=60', '!',
+          'matroskademux', '!', 'vp8dec', '!', 'fakesink', 'silent=false'], 40_000),
+        run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=${base}/live.ogg?token=${oggToken}`, 'num-buffers=60', '!',
+          'oggdemux', '!', 'theoradec', '!', 'fakesink', 'silent=false'], 40_000),
+      ]);
+      expect(frames(webm.stdout), `${webm.stdout.slice(-1500)}\n${webm.stderr}`).toBeGreaterThanOrEqual(5);
+      expect(frames(ogg.stdout), `${ogg.stdout.slice(-1500)}\n${ogg.stderr}`).toBeGreaterThanOrEqual(5);
+
+      // Refusals.
+      const noCredentials = await fetch(`${base}/live.webm`);
+      expect(noCredentials.status).toBe(401);
+      expect(noCredentials.headers.get('www-authenticate')).toMatch(/^Basic realm="torsion"/);
+      const expired = mintToken(SECRET, '/live.webm', Math.floor(Date.now() / 1000) - 10);
+      expect((await fetch(`${base}/live.webm?token=${expired}`)).status).toBe(403);
+      expect((await fetch(`${base}/live.ogg?token=${webmToken}`)).status).toBe(403);
+      expect((await fetch(`${base}/stats`)).status).toBe(401);
+      expect((await fetch(`${base}/metrics`)).status).toBe(401);
+      expect((await fetch(`${base}/nowhere?token=${allToken}`)).status).toBe(404);
+
+      // maxViewers: 2 → the third viewer of a mount gets 503; other mounts are unaffected.
+      const first = await rawViewer(port, `/live.webm?token=${webmToken}`);
+      const second = await rawViewer(port, `/live.webm?token=${webmToken}`);
+      expect(first.head).toMatch(/^HTTP\/1\.[01] 200/);
+      expect(first.head).toMatch(/Content-Type: video\/webm/i);
+      expect(first.head).toMatch(/Connection: close/i);
+      expect(second.head).toMatch(/^HTTP\/1\.[01] 200/);
+      const third = await fetch(`${base}/live.webm?token=${webmToken}`);
+      expect(third.status).toBe(503);
+      const oggViewer = await rawViewer(port, `/live.ogg?token=${oggToken}`);
+      expect(oggViewer.head).toMatch(/Content-Type: video\/ogg/i);
+
+      const stats = await (await fetch(`${base}/stats?token=${allToken}`)).json() as {
+        mounts: Array<{ path: string; viewers: number; refused: number; mood: string }>; components: Array<{ name: string; mood: string }>; mood: string };
+      expect(stats.mounts.map((m) => [m.path, m.viewers, m.refused, m.mood])).toEqual([['/live.webm', 2, 1, 'happy'], ['/live.ogg', 1, 0, 'happy']]);
+      expect(stats.mood).toBe('happy');
+      expect(stats.components.map((c) => c.name)).toEqual(['source', 'vp8', 'vorbis', 'mux-live-webm', 'http-live-webm', 'theora',
+        'mux-live-ogg', 'http-live-ogg', 'disk-0']);
+
+      const metrics = await fetch(`${base}/metrics?token=${allToken}`);
+      expect(metrics.status).toBe(200);
+      expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+      const text = await metrics.text();
+      const samples = new Map<string, number>();
+      for (const line of text.split('\n')) {
+        if (line === '' || line.startsWith('#')) continue;
+        const m = /^([a-z_]+(?:\{[^}]*\})?) (-?[0-9.e+]+|NaN)$/.exec(line);
+        expect(m, `unparsable metrics line: ${line}`).not.toBeNull();
+        samples.set((m as RegExpExecArray)[1] as string, Number((m as RegExpExecArray)[2]));
+      }
+      expect(samples.get('torsion_viewers{mount="/live.webm"}')).toBe(2);
+      expect(samples.get('torsion_viewers{mount="/live.ogg"}')).toBe(1);
+      expect(samples.get('torsion_viewers_refused_total{mount="/live.webm"}')).toBe(1);
+      expect(samples.get('torsion_viewers_served_total{mount="/live.webm"}')).toBeGreaterThanOrEqual(3);
+      expect(samples.get('torsion_component_mood{component="vp8",kind="vp8-encoder",mood="happy"}')).toBe(1);
+      expect(samples.get('torsion_auth_failures_total{code="TORSION_ERR_AUTH_EXPIRED"}')).toBe(1);
+      expect(samples.get('torsion_auth_failures_total{code="TORSION_ERR_AUTH_OUT_OF_SCOPE"}')).toBe(1);
+      expect(samples.get('torsion_mount_bytes_served{mount="/live.webm"}')).toBeGreaterThan(0);
+
+      // The status page lists moods and plays the WebM mount.
+      const page = await (await fetch(`${base}/?token=${allToken}`)).text();
+      expect(page).toContain('<video id="player" src="/live.webm?token=');
+      expect(page).toMatch(/http-live-ogg<\/td><td>http-streamer<\/td><td class="happy">happy/);
+
+      // The held viewers received media, not just the head.
+      expect(first.bytes()).toBeGreaterThan(first.head.length + 4);
+
+      // SIGTERM: viewers are closed by the server, the process exits 0.
+      const closed = Promise.all([first, second, oggViewer].map((v) => new Promise<void>((r) => { v.socket.on('close', () => r()); })));
+      const code = await server.stop();
+      expect(code, server.stderr()).toBe(0);
+      await closed;
+      expect(server.stdout()).toContain('stopped');
+      expect(server.stderr()).toMatch(/"msg":"stream server stopping/);
+
+      // The recording is a WebM file (EBML magic) with more than its header.
+      expect(statSync(recording).size).toBeGreaterThan(1000);
+      expect(readFileSync(recording).subarray(0, 4).toString('hex')).toBe('1a45dfa3');
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, 90_000);
+});

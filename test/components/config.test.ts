@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseServerConfig, parseServerConfigText } from '../../src/components/index';
+
+function fieldOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('TORSION_ERR_CONFIG');
+    expect((error as ConfigError).message.startsWith((error as ConfigError).field)).toBe(true);
+    return (error as ConfigError).field;
+  }
+  throw new Error('no ConfigError');
+}
+
+describe('server configuration', () => {
+  it('needs nothing: port 8800, /live.webm VP8+Vorbis and /live.ogg Theora+Vorbis', () => {
+    for (const c of [parseServerConfig(undefined), parseServerConfig(null), parseServerConfig({}), parseServerConfigText('')]) {
+      expect(c.port).toBe(8800);
+      expect(c.host).toBe('127.0.0.1');
+      expect(c.tls).toBeNull();
+      expect(c.passwordFile).toBeNull();
+      expect(c.mounts.map((m) => [m.path, m.format, m.video, m.audio])).toEqual([
+        ['/live.webm', 'webm', 'vp8', 'vorbis'], ['/live.ogg', 'ogg', 'theora', 'vorbis']]);
+      expect(c.mounts.every((m) => m.maxViewers === 1000)).toBe(true);
+      expect(c.maxBandwidth).toBeNull();
+      expect(c.slowViewers.policy).toBe('resync');
+      expect(c.encoding.keyframeDistance).toBe(c.source.framerate);
+    }
+  });
+
+  it('reads YAML and JSON alike, with per-mount defaults from the path and the top-level maxViewers', () => {
+    const yaml = parseServerConfigText([
+      'port: 9000',
+      'maxViewers: 7',
+      'maxBandwidth: 5000000',
+      'source: { width: 160, height: 120, framerate: 10 }',
+      'mounts:',
+      '  - path: /radio.ogg',
+      '    video: null',
+      '    audio: opus',
+      '  - path: /tv.webm',
+      '    maxViewers: 3',
+      'recordings:',
+      '  - { mount: /tv.webm, file: /tmp/tv.webm }',
+      'slowViewers: { policy: drop, lagBytes: 100000, timeout: 5 }',
+    ].join('\n'), 'server.yaml');
+    const json = parseServerConfigText(JSON.stringify({ port: 9000, maxViewers: 7, maxBandwidth: 5_000_000,
+      source: { width: 160, height: 120, framerate: 10 },
+      mounts: [{ path: '/radio.ogg', video: null, audio: 'opus' }, { path: '/tv.webm', maxViewers: 3 }],
+      recordings: [{ mount: '/tv.webm', file: '/tmp/tv.webm' }], slowViewers: { policy: 'drop', lagBytes: 100_000, timeout: 5 } }));
+    expect(json).toEqual(yaml);
+    expect(yaml.mounts).toEqual([
+      { path: '/radio.ogg', format: 'ogg', video: null, audio: 'opus', maxViewers: 7 },
+      { path: '/tv.webm', format: 'webm', video: 'vp8', audio: 'vorbis', maxViewers: 3 },
+    ]);
+    expect(yaml.encoding.keyframeDistance).toBe(10);
+    expect(yaml.slowViewers).toEqual({ policy: 'drop', lagBytes: 100_000, timeout: 5 });
+  });
+
+  it('names the field at fault', () => {
+    expect(fieldOf(() => parseServerConfig({ port: 70000 }))).toBe('port');
+    expect(fieldOf(() => parseServerConfig({ port: '80' }))).toBe('port');
+    expect(fieldOf(() => parseServerConfig({ prot: 80 }))).toBe('prot');
+    expect(fieldOf(() => parseServerConfig([]))).toBe('');
+    expect(fieldOf(() => parseServerConfig({ source: { width: 2 } }))).toBe('source.width');
+    expect(fieldOf(() => parseServerConfig({ source: { type: 'camera' } }))).toBe('source.type');
+    expect(fieldOf(() => parseServerConfig({ mounts: [] }))).toBe('mounts');
+    expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm' }, { format: 'ogg' }] }))).toBe('mounts[1].path');
+    expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm', video: 'theora' }] }))).toBe('mounts[0].video');
+    expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a', video: null, audio: null }] }))).toBe('mounts[0]');
+    expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/stats' }] }))).toBe('mounts[0].path');
+    expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm' }, { path: '/a.webm' }] }))).toBe('mounts[1].path');
+    expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm', colour: 'red' }] }))).toBe('mounts[0].colour');
+    expect(fieldOf(() => parseServerConfig({ recordings: [{ mount: '/nope.webm', file: 'x' }] }))).toBe('recordings[0].mount');
+    expect(fieldOf(() => parseServerConfig({ recordings: [{ mount: '/live.webm' }] }))).toBe('recordings[0].file');
+    expect(fieldOf(() => parseServerConfig({ tls: { port: 8443 } }))).toBe('tls.cert');
+    expect(fieldOf(() => parseServerConfig({ slowViewers: { policy: 'ignore' } }))).toBe('slowViewers.policy');
+    expect(fieldOf(() => parseServerConfig({ maxBandwidth: 10 }))).toBe('maxBandwidth');
+    expect(fieldOf(() => parseServerConfigText('port: [1', 'bad.yaml'))).toBe('bad.yaml');
+  });
+});

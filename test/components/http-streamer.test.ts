@@ -1,0 +1,101 @@
+/** HttpStreamer as an HttpMount, on a Clock with a fake sink: readiness, moods, limits, bitrate. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HttpStreamer, bandwidthRefusal, slowViewerPolicy, type StreamerSink } from '../../src/components/index';
+import { Deferred } from '../../src/defer/index';
+import type { ClientResult, FdSinkStats } from '../../src/gst/index';
+import type { HandoffRequest } from '../../src/protocols/index';
+import type { Transport } from '../../src/reactor/index';
+import { Clock } from '../../src/testing/index';
+import { captureLogs, type LogCapture } from '../../src/log';
+
+class FakeSink implements StreamerSink {
+  toServe = 0n;
+  readonly clients: Array<Deferred<ClientResult>> = [];
+  stats(): FdSinkStats {
+    return { clients: this.clients.length, handles: 0, bytesServed: 0n, bytesToServe: this.toServe, buffersQueued: 0 };
+  }
+  addClient(_t: Transport): { done: Deferred<ClientResult> } {
+    const done = new Deferred<ClientResult>();
+    this.clients.push(done);
+    return { done };
+  }
+}
+
+const request = {} as HandoffRequest;
+const transport = {} as Transport;
+
+function setup(maxViewers = 2): { clock: Clock; sink: FakeSink; streamer: HttpStreamer } {
+  const clock = new Clock();
+  const sink = new FakeSink();
+  const streamer = new HttpStreamer('http-x', 'mux', { path: '/x.webm', contentType: 'video/webm', maxViewers });
+  streamer.attachSink(sink, clock);
+  return { clock, sink, streamer };
+}
+
+describe('HttpStreamer', () => {
+  let logs: LogCapture;
+  beforeEach(() => { logs = captureLogs(); });
+  afterEach(() => { logs.restore(); });
+
+  it('is hungry until the sink has data, then happy; waiting viewers are released then', () => {
+    const { clock, sink, streamer } = setup();
+    void streamer.start();
+    expect(streamer.mood).toBe('hungry');
+    const ready = streamer.whenReady();
+    expect(ready).not.toBeNull();
+    let fired = false;
+    ready?.addCallback(() => { fired = true; });
+    clock.advance(1);
+    expect(fired).toBe(false);
+    sink.toServe = 1000n;
+    clock.advance(0.25);
+    expect(streamer.mood).toBe('happy');
+    expect(fired).toBe(true);
+    expect(streamer.whenReady()).toBeNull();
+    void streamer.stop();
+    expect(clock.getDelayedCalls()).toHaveLength(0);
+  });
+
+  it('answers 503 past maxViewers and counts viewers as they join and leave', () => {
+    const { sink, streamer } = setup(2);
+    const events: string[] = [];
+    streamer.onViewer = (e) => events.push(e);
+    expect(streamer.refusal(request)).toBeNull();
+    streamer.handOff(transport, request);
+    streamer.handOff(transport, request);
+    expect(streamer.viewers).toBe(2);
+    expect(streamer.refusal(request)).toMatch(/reached 2 viewers/);
+    sink.clients[0]?.callback({ reason: 'closed', bytesSent: 10n, bytesSentExact: false, seconds: 1 });
+    expect(streamer.viewers).toBe(1);
+    expect(streamer.refusal(request)).toBeNull();
+    expect(events).toEqual(['joined', 'joined', 'refused', 'left']);
+    expect(streamer.stats()).toMatchObject({ path: '/x.webm', viewers: 1, peakViewers: 2, served: 2, refused: 1, maxViewers: 2 });
+    streamer.setMood('sad', 'pipeline error');
+    expect(logs.records.filter((r) => r.message === 'viewer left')).toHaveLength(1);
+    expect(streamer.refusal(request)).toMatch(/not available/);
+  });
+
+  it('measures the bitrate over the last seconds and applies the bandwidth limit', () => {
+    const { clock, sink, streamer } = setup(100);
+    void streamer.start();
+    for (let i = 1; i <= 16; i++) {
+      sink.toServe = BigInt(i * 12_500); // 12.5 kB every 0.25 s = 400 kbit/s
+      clock.advance(0.25);
+    }
+    expect(streamer.bitrate).toBeCloseTo(400_000, -3);
+    streamer.handOff(transport, request);
+    streamer.handOff(transport, request);
+    expect(bandwidthRefusal([streamer], streamer, null)).toBeNull();
+    expect(bandwidthRefusal([streamer], streamer, 1_300_000)).toBeNull();
+    expect(bandwidthRefusal([streamer], streamer, 1_100_000)).toMatch(/bandwidth limit/);
+    streamer.admission = (s) => bandwidthRefusal([s], s, 1_100_000);
+    expect(streamer.refusal(request)).toMatch(/bandwidth limit/);
+    void streamer.stop();
+  });
+
+  it('maps the slow-viewer policy to sink limits', () => {
+    expect(slowViewerPolicy('resync', 1000, 5)).toEqual({ syncMethod: 'latest-keyframe', clientTimeout: 5,
+      limits: { format: 'bytes', softMax: 1000, hardMax: 4000, recoverPolicy: 'keyframe' } });
+    expect(slowViewerPolicy('drop', 1000, 0).limits).toEqual({ format: 'bytes', hardMax: 1000, recoverPolicy: 'none' });
+  });
+});
