@@ -96,23 +96,31 @@ async function viaGio(): Promise<Record<string, number>> {
   const { Gio } = loadGi() as unknown as { Gio: any };
   const dir = mkdtempSync(join(tmpdir(), 'porter-bench-'));
   const path = join(dir, 'control.sock');
-  const control = await new Promise<Socket>((resolve) => {
-    const srv = createServer((s) => { srv.close(); resolve(s); });
+  // Two unix connections: the first carries fds only (Gio), the second the bytes already read
+  // (Node), as length-prefixed frames the child pairs with the fds in order. node-gtk cannot read
+  // plain bytes from a Gio socket (g_socket_receive's caller-allocated buffer aborts the process),
+  // and a plain read that reached sendFd's byte would discard the fd.
+  const [fdLink, frameLink] = await new Promise<[Socket, Socket]>((resolve) => {
+    const got: Socket[] = [];
+    const srv = createServer((s) => {
+      got.push(s);
+      if (got.length === 2) { srv.close(); resolve([got[0] as Socket, got[1] as Socket]); }
+    });
     srv.listen(path, () => {
       const proc = fork(child, ['gio', path], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       process.once('exit', () => proc.kill());
     });
   });
-  const gsock = Gio.Socket.newFromFd(steal(control));
+  const gsock = Gio.Socket.newFromFd(steal(fdLink));
   const conn = gsock.connectionFactoryCreateConnection();
   const passMs: number[] = [];
   const server = await porter((socket, line) => {
     const t = performance.now();
     const fd = steal(socket);
-    // Only the fd crosses this socket (node-gtk cannot read plain bytes from a Gio socket: the
-    // caller-allocated buffer of g_socket_receive aborts the process), so a real porter would send
-    // the line over a second, Node-driven socket; that cost is not included here.
-    void line;
+    const frame = Buffer.alloc(4 + line.length);
+    frame.writeUInt32BE(line.length, 0);
+    line.copy(frame, 4);
+    frameLink.write(frame);
     conn.sendFd(fd, null);
     closeSync(fd);
     passMs.push(performance.now() - t);
@@ -120,10 +128,11 @@ async function viaGio(): Promise<Record<string, number>> {
   const r = await clients((server.address() as { port: number }).port);
   server.close();
   gsock.close();
+  frameLink.destroy();
   rmSync(dir, { recursive: true, force: true });
   return summary(r, passMs);
 }
 
-const result = { gio: await viaGio(), node: await viaNode() };
+const result = { connections: N, inFlight: IN_FLIGHT, gio: await viaGio(), node: await viaNode() };
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

@@ -27,23 +27,43 @@ if (process.argv[2] === 'node') {
   const { Gio, GLib } = loadGi() as unknown as { Gio: any; GLib: any };
   void reactor.run();
   reactor.callWhenRunning(() => {
-    const s = connect(process.argv[3] as string, () => {
-      const fd = dupFd((s as unknown as { _handle: { fd: number } })._handle.fd);
-      s.destroy();
+    // First connection: fds (Gio, non-blocking, drained from a GLib fd watch); second: frames.
+    const fdLink = connect(process.argv[3] as string, () => {
+      const fd = dupFd((fdLink as unknown as { _handle: { fd: number } })._handle.fd);
+      fdLink.destroy();
       const gsock = Gio.Socket.newFromFd(fd);
       gsock.setBlocking(false);
       const conn = gsock.connectionFactoryCreateConnection();
+      const frames: Buffer[] = [];
+      const fds: number[] = [];
+      const pair = (): void => {
+        while (frames.length > 0 && fds.length > 0) {
+          frames.shift();
+          answer(fds.shift() as number);
+        }
+      };
+      let pending = Buffer.alloc(0);
+      const frameLink = connect(process.argv[3] as string);
+      frameLink.on('data', (chunk: Buffer) => {
+        pending = Buffer.concat([pending, chunk]);
+        while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32BE(0)) {
+          const n = pending.readUInt32BE(0);
+          frames.push(pending.subarray(4, 4 + n));
+          pending = pending.subarray(4 + n);
+        }
+        pair();
+      });
       const drain = (): boolean => {
         for (;;) {
           let passed: number;
           try {
             passed = conn.receiveFd(null) as number;
           } catch (error) {
-            if (/would block|temporarily unavailable/i.test(String(error))) return true;
+            if (/would block|temporarily unavailable/i.test(String(error))) { pair(); return true; }
             throw error;
           }
           if (passed < 0) return false;
-          answer(passed);
+          fds.push(passed);
         }
       };
       GLib.unixFdAddFull(GLib.PRIORITY_DEFAULT, fd, GLib.IOCondition.IN, guardCallback(() => drain(), 'bench receive', false));
