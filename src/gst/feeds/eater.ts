@@ -19,7 +19,7 @@ import { GdpError } from '../../gdp/errors';
 import { getLogger } from '../../log';
 import { ChallengeClientProtocol, type ChallengeClientProtocolOptions, type HandshakeResult } from '../../protocols/challenge/challenge-protocol';
 import type { NonceCache } from '../../protocols/challenge/nonce-cache';
-import { AuthRateLimited, AuthError } from '../../protocols/errors';
+import { AuthError, AuthWrongCredentials, ChallengeServerUnverified } from '../../protocols/errors';
 import type { RandomSource } from '../../protocols/random';
 import { ReconnectingClientFactory } from '../../protocols/reconnecting-client-factory';
 import type { Connector, ConnectOptions, ReactorTCP, ReactorUNIX } from '../../reactor/interfaces/reactor';
@@ -55,7 +55,11 @@ export interface EaterOptions {
   /** Relative jitter of the delay (default Twisted's 0.1196…). */
   readonly jitter?: number;
   readonly random?: RandomSource;
-  /** Keep retrying after the feeder refused our credentials (default false: stop, see `events$`). */
+  /**
+   * Keep retrying after a wrong-secret refusal (`AuthWrongCredentials`, or
+   * `ChallengeServerUnverified`: the feeder does not know the secret). Default false: stop, see
+   * `events$`. Other refusals (deadline, replay, rate limit) are always retried.
+   */
   readonly retryOnAuthFailure?: boolean;
   /** Largest GDP payload accepted (default 64 MiB). */
   readonly maxPayloadBytes?: number;
@@ -278,7 +282,10 @@ export class Eater implements StopParticipant {
 
   private onRefused(error: Error): void {
     if (!(error instanceof AuthError)) return; // a lost connection: onLost reports it
-    const permanent = !(error instanceof AuthRateLimited) && this.options.retryOnAuthFailure !== true;
+    // A wrong secret (ours or the feeder's) does not fix itself; a deadline, a replay or a rate
+    // limit may pass.
+    const wrongSecret = error instanceof AuthWrongCredentials || error instanceof ChallengeServerUnverified;
+    const permanent = wrongSecret && this.options.retryOnAuthFailure !== true;
     if (permanent) this.factory.stopTrying();
     this.emit({ type: 'refused', error, willRetry: !permanent && !this.stopped });
   }
