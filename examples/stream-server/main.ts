@@ -1,29 +1,31 @@
 /**
- * `npm start`: runs the example stream server on its built-in test source and prints where to look.
- * Settings from the environment: PORT (default 8800), HOST (default 127.0.0.1), TORSION_SECRET (the
- * token secret; a random one is made when unset), MAX_VIEWERS (default 1000).
+ * `npm start`: the stream server of `torsion serve`, with its defaults, on the built-in test source
+ * — `/live.webm` (VP8 + Vorbis) and `/live.ogg` (Theora + Vorbis), a status page at `/`, `/stats`
+ * and `/metrics` — and it prints where to look. Settings from the environment: PORT (default
+ * 8800), HOST (default 127.0.0.1), TORSION_SECRET (the token secret; a random one is made when
+ * unset), MAX_VIEWERS (default 1000 per mount), TORSION_LOG_LEVEL.
+ * Tests: test/examples/stream-server.test.ts, test/examples/status-page-browser.test.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { startServer } from './server';
+import { GLibReactor, StreamServer, anchoredClock, parseServerConfig, serverBanner } from 'torsion';
 
-const port = Number(process.env['PORT'] ?? 8800);
-const host = process.env['HOST'] ?? '127.0.0.1';
-const secret = process.env['TORSION_SECRET'] ?? randomBytes(24).toString('base64url');
-const maxViewers = Number(process.env['MAX_VIEWERS'] ?? 1000);
+const given = process.env['TORSION_SECRET'];
+const secret = given === undefined || given === '' ? randomBytes(24).toString('base64url') : given;
+const config = parseServerConfig({
+  port: Number(process.env['PORT'] ?? 8800),
+  host: process.env['HOST'] ?? '127.0.0.1',
+  maxViewers: Number(process.env['MAX_VIEWERS'] ?? 1000),
+});
 
-const server = await startServer({ port, host, secret, maxViewers });
-const bound = server.port.getHost();
-const base = `http://${host}:${bound.type === 'TCP' ? bound.port : port}`;
-const day = 24 * 3600;
-process.stdout.write([
-  `Torsion stream server (pid ${process.pid}) listening on ${base}`,
-  `  status page: ${base}/?token=${server.token(day)}`,
-  `  WebM:        ${base}/live.webm?token=${server.token(day, '/live.webm')}`,
-  `  Ogg:         ${base}/live.ogg?token=${server.token(day, '/live.ogg')}`,
-  `  try:         gst-launch-1.0 souphttpsrc location='${base}/live.webm?token=${server.token(day, '/live.webm')}' ! matroskademux ! fakesink`,
-  process.env['TORSION_SECRET'] === undefined ? '  (TORSION_SECRET was unset: tokens use a random secret made for this run)' : '',
-  'Press Ctrl-C to stop.',
-  '',
-].filter((l) => l !== '').join('\n') + '\n');
-await server.stopped;
+const reactor = new GLibReactor();
+const stopped = reactor.run().asPromise(); // SIGINT/SIGTERM stop it gracefully
+const server = await StreamServer.start({ config, reactor, secret, wallClock: anchoredClock(reactor, Date.now() / 1000) }).asPromise()
+  .catch((error: unknown) => {
+    process.stderr.write(`stream server failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    reactor.stop();
+    return null;
+  });
+if (server !== null) process.stdout.write(serverBanner(server, config.host, process.pid, secret === given));
+await stopped;
 process.stdout.write('stopped\n');
+if (server === null) process.exitCode = 1;

@@ -12,7 +12,7 @@ import { serveCommand } from '../../src/cli/commands/serve';
 import { commands } from '../../src/cli/commands/index';
 import { mintToken } from '../../src/protocols/index';
 import { captureIO } from './io';
-import { freePort, rawViewer, run, serve, torsion } from './serve-helpers';
+import { freePort, rawViewer, run, serve, torsion } from '../components/helpers/serve';
 
 const SECRET = 'serve-test-secret-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'torsion-serve-'));
