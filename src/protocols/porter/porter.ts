@@ -10,7 +10,7 @@ import type { Deferred } from '../../defer/deferred';
 import { gatherResults } from '../../defer/deferred-list';
 import type { Failure } from '../../defer/failure';
 import type { ReactorTime } from '../../defer/time';
-import { PorterPassFailed } from './errors';
+import { PorterError } from './errors';
 import { PorterFactory, type PorterRoute, type PorterRouter } from './porter-protocol';
 import type { RequestLine } from './request-line';
 import { RouteTable } from './route-table';
@@ -36,7 +36,7 @@ export class Porter implements PorterRouter {
   constructor(private readonly options: PorterOptions) {
     const names = new Set<string>();
     for (const spec of options.streamers) {
-      if (names.has(spec.name)) throw new PorterPassFailed(`two streamers are named ${spec.name}`);
+      if (names.has(spec.name)) throw new PorterError(`two streamers are named ${spec.name}`);
       names.add(spec.name);
       for (const path of spec.paths) this.table.add(path, spec);
     }
