@@ -6,23 +6,19 @@
  * `StringTooLongError` for a string the prefix cannot express. Delivery stops while paused as a
  * producer and once the transport is disconnecting. Tests: test/protocols/int-string-receiver.test.ts.
  */
-import type { PushProducer } from '../reactor/interfaces/transport';
-import { asBuffer, ByteQueue } from './byte-queue';
+import { BufferedReceiver } from './buffered-receiver';
+import { asBuffer } from './byte-queue';
 import { StringTooLongError } from './errors';
-import { Protocol, requireTransport } from './protocol';
+import { requireTransport } from './protocol';
 
 /** The base class; use one of the three subclasses. */
-export abstract class IntNStringReceiver extends Protocol implements PushProducer {
+export abstract class IntNStringReceiver extends BufferedReceiver {
   /** Twisted's default maximum string length. */
   static readonly MAX_LENGTH = 99999;
   /** Size of the length prefix in bytes. */
   abstract readonly prefixLength: 1 | 2 | 4;
   /** The longest string accepted, in bytes. */
   maxLength = IntNStringReceiver.MAX_LENGTH;
-  /** True while paused as a producer, or after a completed hand-off stops parsing. */
-  paused = false;
-  private readonly buffer = new ByteQueue();
-  private busy = false;
 
   /** Called with each string. */
   stringReceived(_data: Buffer): void {
@@ -51,34 +47,7 @@ export abstract class IntNStringReceiver extends Protocol implements PushProduce
     return this.buffer.drain();
   }
 
-  override dataReceived(data: Uint8Array): void {
-    this.buffer.push(data);
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      this.deliver();
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  pauseProducing(): void {
-    this.paused = true;
-    requireTransport(this).pauseProducing();
-  }
-
-  resumeProducing(): void {
-    this.paused = false;
-    requireTransport(this).resumeProducing();
-    this.dataReceived(new Uint8Array(0));
-  }
-
-  stopProducing(): void {
-    this.paused = true;
-    requireTransport(this).stopProducing();
-  }
-
-  private deliver(): void {
+  protected deliver(): void {
     const n = this.prefixLength;
     while (!this.paused && this.buffer.length >= n) {
       if (this.transport?.disconnecting === true) return;

@@ -6,14 +6,14 @@
  * the connection). Delivery stops once the transport is disconnecting, and while the protocol is
  * paused as a producer. Tests: test/protocols/line-receiver.test.ts.
  */
-import type { PushProducer } from '../reactor/interfaces/transport';
-import { asBuffer, ByteQueue } from './byte-queue';
+import { BufferedReceiver } from './buffered-receiver';
+import { asBuffer } from './byte-queue';
 import { ProtocolUsageError } from './errors';
-import { Protocol, requireTransport } from './protocol';
+import { requireTransport } from './protocol';
 
 const CRLF = Buffer.from('\r\n');
 
-export class LineReceiver extends Protocol implements PushProducer {
+export class LineReceiver extends BufferedReceiver {
   /** Twisted's default maximum line length. */
   static readonly MAX_LENGTH = 16384;
   /** The line delimiter (set it before data arrives; a string is UTF-8 encoded). */
@@ -22,12 +22,8 @@ export class LineReceiver extends Protocol implements PushProducer {
   maxLength = LineReceiver.MAX_LENGTH;
   /** True in line mode, false in raw mode. */
   lineMode = true;
-  /** True while paused as a producer: no lines are delivered. */
-  paused = false;
-  private readonly buffer = new ByteQueue();
   /** Bytes at the buffer's start known not to begin a delimiter. */
   private scanned = 0;
-  private busy = false;
 
   /** Called with each line, without its delimiter. */
   lineReceived(_line: Buffer): void {
@@ -75,41 +71,11 @@ export class LineReceiver extends Protocol implements PushProducer {
     return this.buffer.drain();
   }
 
-  override dataReceived(data: Uint8Array): void {
-    this.buffer.push(data);
-    if (this.busy) return; // a callback fed us: the running loop will see it
-    this.busy = true;
-    try {
-      this.deliver();
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  /** Stops delivering lines and pauses the transport. */
-  pauseProducing(): void {
-    this.paused = true;
-    requireTransport(this).pauseProducing();
-  }
-
-  /** Resumes the transport and delivers what was buffered meanwhile. */
-  resumeProducing(): void {
-    this.paused = false;
-    requireTransport(this).resumeProducing();
-    this.dataReceived(new Uint8Array(0));
-  }
-
-  /** Stops delivering lines for good and stops the transport. */
-  stopProducing(): void {
-    this.paused = true;
-    requireTransport(this).stopProducing();
-  }
-
   private delimiterBytes(): Uint8Array {
     return typeof this.delimiter === 'string' ? Buffer.from(this.delimiter, 'utf8') : this.delimiter;
   }
 
-  private deliver(): void {
+  protected deliver(): void {
     const delimiter = this.delimiterBytes();
     if (delimiter.length === 0) throw new ProtocolUsageError('LineReceiver.delimiter must not be empty');
     while (this.buffer.length > 0 && !this.paused) {
