@@ -56,5 +56,6 @@ export {
   PorterError, PorterPassFailed, RequestLineTooLong, RequestLineReader, targetPath, RouteTable, PrefixReplayFactory,
   PrefixReplayProtocol, PorterProtocol, PorterFactory, StreamerProcess, Porter, PorterClient,
   type RequestLine, type PorterRoute, type PorterRouter, type PorterProtocolOptions, type StreamerSpec, type StreamerState,
-  type PorterOptions, type PorterClientOptions, type PorterChannel, type ReadyMessage, type PassMessage, type PorterMessage,
+  type PorterOptions, type PorterClientOptions, type PorterChannel, type ReadyMessage, type StoppingMessage, type PassMessage,
+  type PorterMessage,
 } from './porter/index';

@@ -12,4 +12,4 @@ export {
 export { StreamerProcess, type StreamerSpec, type StreamerState } from './streamer-process';
 export { Porter, type PorterOptions } from './porter';
 export { PorterClient, type PorterClientOptions, type PorterChannel } from './porter-client';
-export type { ReadyMessage, PassMessage, PorterMessage } from './messages';
+export type { ReadyMessage, StoppingMessage, PassMessage, PorterMessage } from './messages';

@@ -11,6 +11,12 @@ export interface ReadyMessage {
   readonly paths: readonly string[];
 }
 
+/** Streamer → porter: taking no more connections (shutting down); route no more to it. */
+export interface StoppingMessage {
+  readonly torsionPorter: 1;
+  readonly type: 'stopping';
+}
+
 /** Porter → streamer: a connection (the handle) and the bytes already read from it (base64). */
 export interface PassMessage {
   readonly torsionPorter: 1;
@@ -19,7 +25,7 @@ export interface PassMessage {
   readonly prefix: string;
 }
 
-export type PorterMessage = ReadyMessage | PassMessage;
+export type PorterMessage = ReadyMessage | StoppingMessage | PassMessage;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -28,6 +34,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function isReadyMessage(value: unknown): value is ReadyMessage {
   return isObject(value) && value['torsionPorter'] === 1 && value['type'] === 'ready' && Array.isArray(value['paths'])
     && (value['paths'] as unknown[]).every((p) => typeof p === 'string');
+}
+
+export function isStoppingMessage(value: unknown): value is StoppingMessage {
+  return isObject(value) && value['torsionPorter'] === 1 && value['type'] === 'stopping';
 }
 
 export function isPassMessage(value: unknown): value is PassMessage {

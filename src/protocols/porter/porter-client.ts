@@ -13,12 +13,14 @@ import type { Transport } from '../../reactor/interfaces/transport';
 import { socketFd } from '../../reactor/transports/addresses';
 import { dupFd } from '../../reactor/transports/dup-fd';
 import { PorterError } from './errors';
-import { isPassMessage, type ReadyMessage } from './messages';
+import { isPassMessage, type ReadyMessage, type StoppingMessage } from './messages';
 import { PrefixReplayFactory } from './prefix-replay';
 
 /** The IPC channel to the porter: `process` in a forked streamer (a stand-in in tests). */
 export interface PorterChannel {
-  send?: ((message: ReadyMessage) => boolean) | undefined;
+  send?: ((message: ReadyMessage | StoppingMessage) => boolean) | undefined;
+  /** False once the channel is closed (`process.connected`); absent counts as connected. */
+  readonly connected?: boolean;
   on(event: 'message', listener: (message: unknown, handle: unknown) => void): unknown;
   removeListener(event: 'message', listener: (message: unknown, handle: unknown) => void): unknown;
 }
@@ -75,11 +77,23 @@ export class PorterClient {
     send.call(this.channel, { torsionPorter: 1, type: 'ready', paths: [...this.options.paths] });
   }
 
-  /** Stops taking connections (those already adopted are unaffected). */
+  /**
+   * Stops taking connections (those already adopted are unaffected): tells the porter, which routes
+   * no more to this streamer (503), and stops listening, so the channel no longer keeps the process
+   * alive. A connection the porter passed just before it got the message is not adopted.
+   */
   stop(): void {
     if (!this.started) return;
     this.started = false;
     this.channel.removeListener('message', this.listener);
+    const send = this.channel.send;
+    if (typeof send === 'function' && this.channel.connected !== false) {
+      try {
+        send.call(this.channel, { torsionPorter: 1, type: 'stopping' });
+      } catch (error) {
+        getLogger().debug('porter client: could not tell the porter we stop', { error });
+      }
+    }
   }
 
   /**

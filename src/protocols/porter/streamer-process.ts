@@ -4,7 +4,7 @@
  * socketpair). The streamer is routable once it has announced itself (`ready`) and until it exits
  * or its channel closes; then it is dropped. The channel is private to parent and child (an
  * inherited socketpair, no path on disk), so it needs no shared-secret handshake.
- * Tests: test/protocols/porter/porter.test.ts (real processes).
+ * Tests: test/protocols/porter/streamer-process.test.ts, test/protocols/porter/porter.test.ts.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, writeSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { Deferred } from '../../defer/deferred';
 import { getLogger } from '../../log';
 import { simpleResponse } from '../http/response-head';
 import { PorterPassFailed } from './errors';
-import { isReadyMessage, type PassMessage } from './messages';
+import { isReadyMessage, isStoppingMessage, type PassMessage } from './messages';
 
 /** How to start one streamer. */
 export interface StreamerSpec {
@@ -48,6 +48,10 @@ export class StreamerProcess {
   /** Adopts a child that has an IPC channel (forked by the caller). */
   constructor(readonly name: string, readonly child: ChildProcess) {
     child.on('message', (message: unknown) => {
+      if (isStoppingMessage(message)) {
+        this.drop('announced it is stopping');
+        return;
+      }
       if (!isReadyMessage(message) || this.state !== 'starting') return;
       this.announced = message.paths;
       this.state = 'ready';

@@ -8,7 +8,7 @@ import { fstatSync } from 'node:fs';
 import { createServer, connect, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { PorterError } from '../../../src/protocols/porter/errors';
-import type { PassMessage, ReadyMessage } from '../../../src/protocols/porter/messages';
+import type { PassMessage, ReadyMessage, StoppingMessage } from '../../../src/protocols/porter/messages';
 import { PorterClient, type PorterChannel } from '../../../src/protocols/porter/porter-client';
 import type { Factory } from '../../../src/reactor/interfaces/protocol';
 import type { Transport } from '../../../src/reactor/interfaces/transport';
@@ -16,8 +16,9 @@ import { StringTransport } from '../../../src/testing/index';
 import { text } from '../splits';
 
 class Channel extends EventEmitter implements PorterChannel {
-  sent: ReadyMessage[] = [];
-  send = (m: ReadyMessage): boolean => { this.sent.push(m); return true; };
+  sent: Array<ReadyMessage | StoppingMessage> = [];
+  connected = true;
+  send = (m: ReadyMessage | StoppingMessage): boolean => { this.sent.push(m); return true; };
 }
 
 /** A connected pair of Node sockets over loopback TCP. */
@@ -68,6 +69,7 @@ describe('PorterClient', () => {
     dup.destroy();
     client.stop();
     expect(channel.listenerCount('message')).toBe(0);
+    expect(channel.sent.at(-1)).toEqual({ torsionPorter: 1, type: 'stopping' });
     close();
   });
 
@@ -78,12 +80,15 @@ describe('PorterClient', () => {
     expect(() => client.start()).toThrow(PorterError);
   });
 
-  it('ignores a pass message without a socket', () => {
+  it('ignores a pass message without a socket; does not write to a closed channel', () => {
     const channel = new Channel();
     let adopted = 0;
     const client = new PorterClient({ reactor: { adoptStreamConnection: () => { adopted++; return new StringTransport(); } }, factory: { buildProtocol: () => null }, paths: ['/a'], channel });
     client.start();
     channel.emit('message', { torsionPorter: 1, type: 'pass', path: '/a', prefix: '' }, undefined);
     expect(adopted).toBe(0);
+    channel.connected = false; // the porter is gone: stop() does not try to tell it
+    client.stop();
+    expect(channel.sent.map((m) => m.type)).toEqual(['ready']);
   });
 });

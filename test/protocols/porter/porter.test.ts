@@ -178,4 +178,15 @@ describe('porter', () => {
     expect(a.status).toBe(200);
     expect(JSON.parse(a.body.toString()).streamer).toBe('A');
   });
+
+  it('restarts a dropped streamer on start(), and routes to the new process', async () => {
+    const oldPid = porter.streamer('B')?.pid;
+    await within(porter.start(), 30, 'B restarted');
+    const b = porter.streamer('B');
+    expect(b?.state).toBe('ready');
+    expect(b?.pid).not.toBe(oldPid);
+    const r = await curl('/b');
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body.toString())).toMatchObject({ streamer: 'B', pid: b?.pid });
+  }, 40_000);
 });

@@ -73,11 +73,16 @@ describe('StreamerProcess', () => {
     expect((await within(porter.streamer('quitter')?.exited ?? Promise.reject(new Error('none')), 5000, 'exit')).code).toBe(3);
   }, 30_000);
 
-  it('adopts a child forked by the caller, and refuses two streamers with one name', async () => {
+  it('adopts a child forked by the caller, drops it when it announces stopping; refuses duplicate names', async () => {
     const child = fork(fixture, ['ready'], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const streamer = new StreamerProcess('mine', child);
     await within(streamer.ready, 20_000, 'ready');
     expect(streamer.pid).toBe(child.pid);
+    // a streamer that announces it is stopping is dropped at once
+    const stopping = new Promise<void>((r) => child.on('message', (m: { type?: string }) => { if (m.type === 'stopping') r(); }));
+    child.send({ type: 'please-stop' });
+    await within(stopping, 5000, 'stopping');
+    expect(streamer.state).toBe('gone');
     await within(streamer.kill(), 5000, 'kill');
     expect(() => new Porter({ time: new Clock(), streamers: [
       { name: 'a', paths: ['/1'], modulePath: fixture }, { name: 'a', paths: ['/2'], modulePath: fixture },
