@@ -4,6 +4,7 @@
  * (souphttpsrc → matroskademux → vp8dec, oggdemux → theoradec), 401 without credentials, 403 with
  * an expired token, 503 past maxViewers, /stats and /metrics, a disk recording, and SIGTERM → exit 0.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { serveCommand } from '../../src/cli/commands/serve';
 import { commands } from '../../src/cli/commands/index';
 import { mintToken } from '../../src/protocols/index';
 import { captureIO } from './io';
-import { freePort, rawViewer, run, serve, torsion } from '../components/helpers/serve';
+import { freePort, rawViewer, root, run, serve, torsion } from '../components/helpers/serve';
 
 const SECRET = 'serve-test-secret-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'torsion-serve-'));
@@ -149,8 +150,8 @@ describe('torsion serve (a real server process)', () => {
       expect(page).toContain('<video id="player" src="/live.webm?token=');
       expect(page).toMatch(/http-live-ogg<\/td><td>http-streamer<\/td><td class="happy">happy/);
 
-      // The held viewers received media, not just the head.
-      expect(first.bytes()).toBeGreaterThan(first.head.length + 4);
+      // The held viewers receive media, not just the head (from the next keyframe on).
+      await Promise.all([first.received(first.head.length + 4 + 1000), oggViewer.received(oggViewer.head.length + 4 + 1000)]);
 
       // SIGTERM: viewers are closed by the server, the process exits 0.
       const closed = Promise.all([first, second, oggViewer].map((v) => new Promise<void>((r) => { v.socket.on('close', () => r()); })));
@@ -163,6 +164,46 @@ describe('torsion serve (a real server process)', () => {
       // The recording is a WebM file (EBML magic) with more than its header.
       expect(statSync(recording).size).toBeGreaterThan(1000);
       expect(readFileSync(recording).subarray(0, 4).toString('hex')).toBe('1a45dfa3');
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('serves HTTPS viewers (bridged) and HTTP Basic users from a password file, rate-limiting failed logins', async () => {
+    const [port, tlsPort] = [await freePort(), await freePort()];
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    const made = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
+      '-subj', '/CN=127.0.0.1'], 30_000);
+    expect(made.code, made.stderr).toBe(0);
+    const passwd = join(dir, 'viewers.passwd');
+    const added = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'passwd', '--file', passwd, '--password-stdin', '--cost', '10', 'alice'],
+        { cwd: root, stdio: ['pipe', 'ignore', 'inherit'] });
+      child.on('exit', resolve);
+      child.stdin?.end('open sesame\n');
+    });
+    expect(added).toBe(0);
+    const config = join(dir, 'tls.json');
+    writeFileSync(config, JSON.stringify({ port, source: { width: 160, height: 120, framerate: 10 }, mounts: [{ path: '/live.webm' }],
+      tls: { port: tlsPort, cert, key }, passwordFile: passwd, authRateLimit: { burst: 2, refillPerSecond: 0.001 } }));
+    const server = await serve(['--config', config], { TORSION_SECRET: SECRET });
+    try {
+      expect(server.banner).toContain(`HTTPS:       https://127.0.0.1:${tlsPort}/?token=`);
+      const basic = `Basic ${Buffer.from('alice:open sesame').toString('base64')}`;
+      const play = await run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=https://127.0.0.1:${tlsPort}/live.webm`, 'ssl-strict=false',
+        'user-id=alice', 'user-pw=open sesame', 'num-buffers=60', '!', 'matroskademux', '!', 'vp8dec', '!', 'fakesink', 'silent=false'], 40_000);
+      expect(frames(play.stdout), `${play.stdout.slice(-1500)}\n${play.stderr}`).toBeGreaterThanOrEqual(5);
+      const stats = await fetch(`http://127.0.0.1:${port}/stats`, { headers: { Authorization: basic } });
+      expect(stats.status).toBe(200);
+      expect((await stats.json() as { mounts: Array<{ served: number }> }).mounts[0]?.served).toBe(1);
+      const wrong = { headers: { Authorization: `Basic ${Buffer.from('alice:guess').toString('base64')}` } };
+      expect((await fetch(`http://127.0.0.1:${port}/live.webm`, wrong)).status).toBe(401);
+      expect((await fetch(`http://127.0.0.1:${port}/live.webm`, wrong)).status).toBe(401);
+      const limited = await fetch(`http://127.0.0.1:${port}/live.webm`, wrong);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await server.stop(), server.stderr()).toBe(0);
     } finally {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
     }

@@ -67,7 +67,15 @@ export function serve(args: string[], env: Record<string, string>, timeoutMs = 6
 }
 
 /** A raw HTTP viewer: sends a GET and resolves with the socket and the response head once it arrives. */
-export function rawViewer(port: number, path: string): Promise<{ socket: Socket; head: string; bytes(): number }> {
+export interface RawViewer {
+  readonly socket: Socket;
+  readonly head: string;
+  bytes(): number;
+  /** Resolves once `n` bytes (head included) have arrived; rejects after `timeoutMs`. */
+  received(n: number, timeoutMs?: number): Promise<void>;
+}
+
+export function rawViewer(port: number, path: string): Promise<RawViewer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let buffered = Buffer.alloc(0);
@@ -83,7 +91,15 @@ export function rawViewer(port: number, path: string): Promise<{ socket: Socket;
       if (end < 0) return;
       done = true;
       clearTimeout(timer);
-      resolve({ socket, head: buffered.subarray(0, end).toString('latin1'), bytes: () => total });
+      resolve({
+        socket, head: buffered.subarray(0, end).toString('latin1'), bytes: () => total,
+        received: (n, ms = 15_000) => new Promise<void>((ok, fail) => {
+          if (total >= n) { ok(); return; }
+          const t = setTimeout(() => { socket.off('data', check); fail(new Error(`only ${total} of ${n} bytes arrived`)); }, ms);
+          const check = (): void => { if (total >= n) { clearTimeout(t); socket.off('data', check); ok(); } };
+          socket.on('data', check);
+        }),
+      });
     });
     socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
   });
