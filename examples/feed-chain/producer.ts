@@ -5,6 +5,7 @@
  * Listens on `FEED_SOCKET` (a unix socket path) when set, else on TCP `FEED_HOST`:`FEED_PORT`
  * (127.0.0.1:8601). Run by main.ts, or alone: `FEED_SECRET=… npx tsx examples/feed-chain/producer.ts`.
  */
+import { rmSync } from 'node:fs';
 import { Feeder, GLibReactor, Pipeline, feederSinkLaunch, getLogger, type Deferred, type ListeningPort } from 'torsion';
 
 const secret = process.env['FEED_SECRET'] ?? '';
@@ -31,6 +32,8 @@ feeder.events$.subscribe((e) => {
 
 reactor.addSystemEventTrigger('before', 'shutdown', () => feeder.close().addBoth(() => pipeline.dispose()));
 reactor.callWhenRunning(() => {
+  // A producer that was killed leaves its socket file behind: remove it (one producer per path).
+  if (socketPath !== undefined) rmSync(socketPath, { force: true });
   pipeline.setState('playing').addCallback((): Deferred<ListeningPort> => (socketPath !== undefined
     ? feeder.listenUNIX(reactor, socketPath)
     : feeder.listenTCP(reactor, port, { interface: host })))

@@ -43,7 +43,8 @@ class Child {
       this.lines.push(...parts);
       this.check();
     });
-    this.proc.on('exit', () => {
+    // 'close' comes after 'exit' once the child's stdio pipes are closed too (fds counted after it).
+    this.proc.on('close', () => {
       children.delete(this.proc);
       this.exited.callback(undefined);
     });
