@@ -3,7 +3,8 @@
  * are joined into a single gst-launch line: each feeder ends in a tee and each eater branches off
  * it through its own queue ("one input, many outputs"). `start()` makes the pipeline, attaches the
  * components (FdSinks), plays it, and starts each component; a bus error turns the component that
- * owns the failing element sad (every component when the element is anonymous) and is logged.
+ * owns the failing element sad (every component when the element is anonymous) and is logged; the
+ * flow is then torn down and rebuilt with backoff ({@link RestartPolicy}).
  * Tests: test/components/flow.test.ts.
  */
 import type { Subscription } from 'rxjs';
@@ -16,6 +17,7 @@ import type { BusMessage } from '../gst/types';
 import { getLogger } from '../log';
 import type { Component, Mood } from './component';
 import { ComponentError } from './errors';
+import { RestartPolicy, type RestartOptions } from './restart-policy';
 
 /** Resolves an eater reference (`component:feed`, or `component` for its only feed) to a tee name. */
 function resolveEater(ref: string, byName: ReadonlyMap<string, Component>, eater: Component): string {
@@ -53,19 +55,33 @@ export function flowLaunchLine(components: readonly Component[]): string {
   return components.map((c) => c.fragment(c.eaters.map((ref) => resolveEater(ref, byName, c)))).join('   ');
 }
 
+/** Options of {@link Flow}. */
+export interface FlowOptions {
+  /** Restart a flow that failed (a bus error, or a failed start) with backoff; `false` never does. Default: on. */
+  readonly restart?: RestartOptions | false;
+}
+
 /** Components in one pipeline. */
 export class Flow {
   private pipe: Pipeline | null = null;
   private subscription: Subscription | null = null;
   private stopping: Deferred<void> | null = null;
+  private reactor: GstReactor | null = null;
+  private policy: RestartPolicy | null = null;
+  private runs = 0;
 
-  constructor(readonly components: readonly Component[]) {
+  constructor(readonly components: readonly Component[], private readonly options: FlowOptions = {}) {
     flowLaunchLine(components);
   }
 
-  /** The pipeline, once started. */
+  /** The pipeline of the current run, once started. */
   get pipeline(): Pipeline | null {
     return this.pipe;
+  }
+
+  /** How many times the pipeline was built (1 + restarts). */
+  get starts(): number {
+    return this.runs;
   }
 
   /** The component of that name. */
@@ -80,44 +96,80 @@ export class Flow {
     return 'happy';
   }
 
-  /** Builds the pipeline and plays it; fires once it plays and every component has started. */
+  /**
+   * Builds the pipeline and plays it; fires once it plays and every component has started. On a
+   * failure (now or later, from the bus) the flow is restarted with backoff unless `restart: false`.
+   */
   start(reactor: GstReactor): Deferred<void> {
-    if (this.pipe !== null) return fail(new ComponentError('the flow was already started'));
+    if (this.reactor !== null) return fail(new ComponentError('the flow was already started'));
+    this.reactor = reactor;
+    if (this.options.restart !== false) this.policy = new RestartPolicy(reactor, this.options.restart ?? {});
+    return this.run();
+  }
+
+  /** Stops the components and disposes of the pipeline (viewers are closed, fds released). Idempotent. */
+  stop(): Deferred<void> {
+    if (this.stopping !== null) return this.stopping;
+    this.policy?.cancel();
+    const done = this.teardown().addCallback(() => {
+      for (const c of this.components) c.dispose();
+    });
+    this.stopping = done;
+    return done;
+  }
+
+  private run(): Deferred<void> {
+    const reactor = this.reactor as GstReactor;
+    this.runs += 1;
     let pipeline: Pipeline;
     const line = flowLaunchLine(this.components);
-    getLogger().debug('flow pipeline', { launch: line });
+    getLogger().debug('flow pipeline', { launch: line, run: this.runs });
     try {
       pipeline = Pipeline.launch(line, { reactor });
       this.pipe = pipeline;
       for (const c of this.components) c.attach({ pipeline, time: reactor });
     } catch (error) {
       for (const c of this.components) c.setMood('sad', error instanceof Error ? error.message : String(error));
+      this.scheduleRestart();
       return fail(error);
     }
     this.subscription = pipeline.messages$.subscribe((m) => this.onMessage(m));
     return pipeline.setState('playing').addCallbacks(
       (): Deferred<void> => new DeferredList(this.components.map((c) => c.start()), { fireOnOneErrback: true, consumeErrors: true })
-        .addCallback(() => undefined),
+        .addCallback(() => {
+          if (this.pipe === pipeline) this.policy?.running();
+        }),
       (failure: Failure): Failure => {
         for (const c of this.components) if (c.mood !== 'sad') c.setMood('sad', failure.getErrorMessage());
+        if (this.pipe === pipeline) this.scheduleRestart();
         return failure;
       },
     ) as Deferred<void>;
   }
 
-  /** Stops the components and disposes of the pipeline (viewers are closed, fds released). Idempotent. */
-  stop(): Deferred<void> {
-    if (this.stopping !== null) return this.stopping;
+  private teardown(): Deferred<void> {
     const pipeline = this.pipe;
-    const done = new DeferredList(this.components.map((c) => c.stop()), { consumeErrors: true })
+    return new DeferredList(this.components.map((c) => c.stop()), { consumeErrors: true })
       .addCallback(() => (pipeline === null ? succeed(undefined) : pipeline.dispose()))
       .addCallback(() => {
         this.subscription?.unsubscribe();
         this.subscription = null;
-        for (const c of this.components) c.dispose();
       });
-    this.stopping = done;
-    return done;
+  }
+
+  private scheduleRestart(): void {
+    const policy = this.policy;
+    if (policy === null || this.stopping !== null || policy.scheduled) return;
+    const delay = policy.failed(() => {
+      if (this.stopping !== null) return;
+      this.teardown().addCallback(() => {
+        if (this.stopping !== null) return;
+        for (const c of this.components) c.setMood('waking', `restart ${policy.attempts}`);
+        this.run().addErrback(() => null);
+      });
+    });
+    if (delay === null) getLogger().error('flow failed too often: not restarting it', { attempts: policy.attempts - 1 });
+    else getLogger().warn('restarting the flow', { attempt: policy.attempts, delaySeconds: delay });
   }
 
   private onMessage(m: BusMessage): void {
@@ -127,5 +179,6 @@ export class Flow {
     const affected = owner === null ? this.components : [owner];
     getLogger().error('pipeline error', { element: m.sourceName, components: affected.map((c) => c.name), error: m.error });
     for (const c of affected) c.setMood('sad', m.error?.message ?? 'pipeline error');
+    this.scheduleRestart();
   }
 }

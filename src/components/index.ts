@@ -11,7 +11,8 @@ export {
   HttpStreamer, slowViewerPolicy, type HttpStreamerOptions, type MountStats, type SlowViewerPolicy, type StreamerSink,
 } from './http-streamer';
 export { DiskRecorder } from './disk-recorder';
-export { Flow, flowLaunchLine, elementOwner } from './flow';
+export { Flow, flowLaunchLine, elementOwner, type FlowOptions } from './flow';
+export { RestartPolicy, type RestartOptions } from './restart-policy';
 export {
   parseServerConfig, parseServerConfigText, DEFAULT_MOUNTS, type ServerConfig, type MountConfig, type SourceConfig,
   type EncodingConfig, type RecordingConfig, type TlsConfig,

@@ -208,4 +208,30 @@ describe('torsion serve (a real server process)', () => {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
     }
   }, 90_000);
+
+  it('turns sad when the pipeline fails, answers 503, restarts it with backoff, and still stops with exit 0', async () => {
+    const port = await freePort();
+    const config = join(dir, 'broken.yaml');
+    writeFileSync(config, [
+      'source: { width: 160, height: 120, framerate: 10 }',
+      'mounts: [{ path: /live.webm }]',
+      `recordings: [{ mount: /live.webm, file: ${JSON.stringify(join(dir, 'no-such-dir', 'rec.webm'))} }]`,
+    ].join('\n'));
+    const server = await serve(['--config', config, '--port', String(port)], { TORSION_SECRET: SECRET });
+    const token = mintToken(SECRET, '/', Math.floor(Date.now() / 1000) + 60);
+    try {
+      await server.waitForStderr(/"msg":"restarting the flow","attempt":2,"delaySeconds":2/, 20_000);
+      const stats = await (await fetch(`http://127.0.0.1:${port}/stats?token=${token}`)).json() as {
+        mood: string; components: Array<{ name: string; mood: string; moodDetail?: string }> };
+      expect(['sad', 'waking']).toContain(stats.mood);
+      const disk = stats.components.find((c) => c.name === 'disk-0');
+      expect(disk?.mood === 'sad' || disk?.moodDetail?.startsWith('restart')).toBe(true);
+      expect(server.stderr()).toMatch(/"msg":"pipeline error","element":"disk-0-sink","components":\["disk-0"\]/);
+      // Sad, or waiting for a restarted pipeline that will fail again: either way no stream, 503.
+      expect((await fetch(`http://127.0.0.1:${port}/live.webm?token=${token}`)).status).toBe(503);
+      expect(await server.stop(), server.stderr()).toBe(0);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, 60_000);
 });

@@ -34,6 +34,8 @@ export interface ServeProcess {
   readonly banner: string;
   stdout(): string;
   stderr(): string;
+  /** Resolves once standard error matches `pattern`; rejects after `timeoutMs`. */
+  waitForStderr(pattern: RegExp, timeoutMs: number): Promise<void>;
   /** SIGTERM to the server's pid, then its exit code (or 'hung'). */
   stop(timeoutMs?: number): Promise<number | null | 'hung'>;
 }
@@ -57,6 +59,12 @@ export function serve(args: string[], env: Record<string, string>, timeoutMs = 6
       child.removeListener('exit', onEarlyExit);
       resolve({
         child, banner: out, stdout: () => out, stderr: () => err,
+        waitForStderr: (pattern, ms) => new Promise<void>((ok, fail) => {
+          if (pattern.test(err)) { ok(); return; }
+          const t = setTimeout(() => { child.stderr?.off('data', check); fail(new Error(`stderr never matched ${pattern}:\n${err}`)); }, ms);
+          const check = (): void => { if (pattern.test(err)) { clearTimeout(t); child.stderr?.off('data', check); ok(); } };
+          child.stderr?.on('data', check);
+        }),
         stop: (ms = 20_000) => {
           if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
           return Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => { child.kill('SIGKILL'); r('hung'); }, ms))]);
