@@ -8,7 +8,7 @@
  * replayed stream header dropped, stream-start and segments of later connections dropped and
  * timestamps continued (PITFALLS 18). So one gdpdepay sees one continuous stream. Why not hand the
  * network fd itself to fdsrc (and how that was measured): docs/feeds.md.
- * Tests: test/gst/feeds/feed.test.ts, test/gst/feeds/feed-processes.test.ts.
+ * Tests: test/gst/feeds/eater.test.ts, test/gst/feeds/feed.test.ts, test/gst/feeds/feed-processes.test.ts.
  */
 import type { Socket } from 'node:net';
 import { Observable, Subject } from 'rxjs';
@@ -132,6 +132,7 @@ export class Eater implements StopParticipant {
   private watchdog: DelayedCall | null = null;
   private stopped = false;
   private writerOpen = true;
+  private waitingForDrain = false;
   private readonly hooks: EaterHooks = {
     data: (p, data) => this.onData(p, data),
     authenticated: (p, result) => this.onAuthenticated(p, result),
@@ -315,11 +316,15 @@ export class Eater implements StopParticipant {
     let room = true;
     for (const part of parts) room = this.writer.write(part);
     this.writer.uncork();
-    if (!room) {
+    if (!room && !this.waitingForDrain) {
       // gdpdepay is behind: stop reading the network until the pair drains.
+      this.waitingForDrain = true;
       const transport = protocol.transport;
       transport?.pauseProducing();
-      this.writer.once('drain', () => { if (this.current === protocol) transport?.resumeProducing(); });
+      this.writer.once('drain', () => {
+        this.waitingForDrain = false;
+        if (this.current === protocol) transport?.resumeProducing();
+      });
     }
   }
 

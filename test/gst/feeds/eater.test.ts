@@ -1,0 +1,118 @@
+/**
+ * The eater's edges, against hand-made feeders on real sockets (a `ChallengeServerProtocol` that
+ * misbehaves after the handshake) and a real feeder that is not READY yet: a silent feed is
+ * aborted by the stall watchdog and redialled; garbage instead of GDP is reported as `corrupt`
+ * and redialled; an eater that authenticates before the feeder's pipeline is READY is disconnected
+ * and gets in once it plays; `stop({eos: true})` ends the stream downstream with EOS.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Deferred } from '../../../src/defer/deferred';
+import { GdpError } from '../../../src/gdp/errors';
+import { Eater, eaterSourceLaunch, type EaterEvent } from '../../../src/gst/feeds/eater';
+import { Feeder, feederSinkLaunch } from '../../../src/gst/feeds/feeder';
+import { Pipeline } from '../../../src/gst/pipeline';
+import { ChallengeServerProtocol, type HandshakeResult } from '../../../src/protocols/challenge/challenge-protocol';
+import { Factory } from '../../../src/protocols/factory';
+import type { ListeningPort } from '../../../src/reactor/interfaces/reactor';
+import { realTime as reactor, startLoop, stopLoop, within } from '../helpers/loop';
+import { GdpProbe } from './helpers/probe';
+
+const SECRET = 'the eater tests share this secret';
+
+beforeAll(() => startLoop());
+afterAll(() => stopLoop());
+
+function nextEvent(eater: Eater, type: EaterEvent['type']): Deferred<EaterEvent> {
+  const d = new Deferred<EaterEvent>();
+  const sub = eater.events$.subscribe((e) => {
+    if (e.type === type && !d.called) {
+      d.callback(e);
+      queueMicrotask(() => sub.unsubscribe());
+    }
+  });
+  return d;
+}
+
+/** A feeder that authenticates, then runs `after` on the transport (send garbage, stay silent…). */
+async function fakeFeeder(after: (p: ChallengeServerProtocol) => void): Promise<ListeningPort> {
+  class Fake extends ChallengeServerProtocol {
+    override handshakeSucceeded(_r: HandshakeResult): void {
+      after(this);
+    }
+  }
+  return reactor.listenTCP(0, Factory.forProtocol(() => new Fake({ secret: SECRET, time: reactor })), { interface: '127.0.0.1' }).asPromise();
+}
+
+async function eaterOn(port: ListeningPort, extra: { stallTimeout?: number } = {}): Promise<{ eater: Eater; pipe: Pipeline; probe: GdpProbe }> {
+  const probe = await GdpProbe.make();
+  const pipe = Pipeline.launch(`${eaterSourceLaunch('feed')} ! ${probe.sink}`, { reactor });
+  const eater = await within(Eater.attach(pipe, 'feed', {
+    identity: 'edge', secret: SECRET, time: reactor, initialDelay: 0.1, maxDelay: 0.3, jitter: 0, ...extra,
+  }), 5);
+  pipe.setState('playing').addErrback(() => undefined);
+  const host = port.getHost();
+  if (host.type === 'TCP') eater.connectTCP(reactor, '127.0.0.1', host.port);
+  return { eater, pipe, probe };
+}
+
+async function done(e: { eater: Eater; pipe: Pipeline; probe: GdpProbe }, port: ListeningPort): Promise<void> {
+  e.eater.stop();
+  await within(e.pipe.dispose(), 10);
+  e.probe.close();
+  await within(port.stopListening(), 5);
+}
+
+describe('Eater edges', () => {
+  it('aborts a silent feed after stallTimeout and dials again', async () => {
+    const port = await fakeFeeder(() => undefined);
+    const e = await eaterOn(port, { stallTimeout: 0.4 });
+    const stalled = await within(nextEvent(e.eater, 'stalled'), 10, 'stall detected');
+    expect(stalled.type === 'stalled' && stalled.seconds).toBeGreaterThanOrEqual(0.4);
+    await within(e.eater.whenAuthenticated(2), 10, 'dialled again');
+    await done(e, port);
+  });
+
+  it('reports garbage instead of GDP as corrupt and dials again', async () => {
+    const port = await fakeFeeder((p) => p.transport?.write(Buffer.alloc(100, 0xff)));
+    const e = await eaterOn(port);
+    const corrupt = await within(nextEvent(e.eater, 'corrupt'), 10, 'corrupt feed');
+    expect(corrupt.type === 'corrupt' && corrupt.error).toBeInstanceOf(GdpError);
+    await within(e.eater.whenAuthenticated(2), 10, 'dialled again');
+    expect(e.probe.media()).toHaveLength(0);
+    await done(e, port);
+  });
+
+  it('is disconnected by a feeder that is not READY, and gets in once it plays', async () => {
+    const fp = Pipeline.launch(`videotestsrc is-live=true ! video/x-raw,width=64,height=48,framerate=10/1 ! ${feederSinkLaunch('feed')}`, { reactor });
+    const feeder = Feeder.attach(fp, 'feed', { secret: SECRET, time: reactor });
+    const port = await within(feeder.listenTCP(reactor, 0, { interface: '127.0.0.1' }), 5);
+    const e = await eaterOn(port);
+    await within(e.eater.whenAuthenticated(1), 10);
+    await within(nextEvent(e.eater, 'lost'), 10, 'dropped: the sink is not READY');
+    expect(feeder.eaterCount).toBe(0);
+    await within(fp.setState('playing'), 10);
+    await within(e.probe.buffers(3), 15, 'frames once the feeder plays');
+    expect(feeder.eaterIdentities()).toEqual(['edge']);
+    e.eater.stop();
+    await within(e.pipe.dispose(), 10);
+    e.probe.close();
+    await within(feeder.close(), 5);
+    await within(fp.dispose(), 10);
+  });
+
+  it('stop({eos: true}) ends the stream downstream', async () => {
+    const fp = Pipeline.launch(`videotestsrc is-live=true ! video/x-raw,width=64,height=48,framerate=10/1 ! ${feederSinkLaunch('feed')}`, { reactor });
+    const feeder = Feeder.attach(fp, 'feed', { secret: SECRET, time: reactor });
+    await within(fp.setState('playing'), 10);
+    const port = await within(feeder.listenTCP(reactor, 0, { interface: '127.0.0.1' }), 5);
+    const e = await eaterOn(port);
+    await within(e.probe.buffers(3), 15);
+    e.eater.stop({ eos: true });
+    await within(e.pipe.eos, 10, 'EOS downstream');
+    expect(e.eater.feeding).toBe(false);
+    await within(e.pipe.dispose(), 10);
+    e.probe.close();
+    await within(feeder.close(), 5);
+    await within(fp.dispose(), 10);
+  });
+});
