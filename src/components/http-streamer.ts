@@ -15,7 +15,8 @@ import type { SinkPolicy } from '../gst/sink-options';
 import { getLogger } from '../log';
 import type { HandoffRequest, HttpMount } from '../protocols/http/handoff';
 import type { Transport } from '../reactor/interfaces/transport';
-import { Component, branch, type AttachContext, type ComponentStats } from './component';
+import { Component, branch, type AttachContext, type ComponentStats, type Mood } from './component';
+import { ComponentError } from './errors';
 
 /** The part of an {@link FdSink} a streamer uses (a fake one in tests). */
 export interface StreamerSink {
@@ -146,8 +147,18 @@ export class HttpStreamer extends Component implements HttpMount {
     if (this.mood === 'happy') return null;
     this.ready ??= new Deferred<void>();
     const d = new Deferred<unknown>();
-    this.ready.addCallback((v) => { d.callback(v); return v; });
+    this.ready.addCallbacks((v) => { d.callback(v); return v; }, (f) => { d.errback(f); return null; });
     return d;
+  }
+
+  /** Also fails the viewers waiting for readiness when the streamer turns sad (they get a 503 at once). */
+  override setMood(mood: Mood, reason = ''): void {
+    super.setMood(mood, reason);
+    const ready = this.ready;
+    if (mood === 'sad' && ready !== null) {
+      this.ready = null;
+      ready.errback(new ComponentError(`${this.path} is not available${reason === '' ? '' : `: ${reason}`}`));
+    }
   }
 
   refusal(_request: HandoffRequest): string | null {

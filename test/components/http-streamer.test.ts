@@ -56,6 +56,17 @@ describe('HttpStreamer', () => {
     expect(clock.getDelayedCalls()).toHaveLength(0);
   });
 
+  it('fails the viewers waiting for readiness when it turns sad', () => {
+    const { streamer } = setup();
+    void streamer.start();
+    const ready = streamer.whenReady();
+    let failure = '';
+    ready?.addErrback((f) => { failure = f.getErrorMessage(); return null; });
+    streamer.setMood('sad', 'vp8enc broke');
+    expect(failure).toBe('/x.webm is not available: vp8enc broke');
+    void streamer.stop();
+  });
+
   it('answers 503 past maxViewers and counts viewers as they join and leave', () => {
     const { sink, streamer } = setup(2);
     const events: string[] = [];
