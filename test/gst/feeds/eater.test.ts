@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Deferred } from '../../../src/defer/deferred';
+import type { Failure } from '../../../src/defer/failure';
 import { GdpError } from '../../../src/gdp/errors';
 import { Eater, eaterSourceLaunch, type EaterEvent } from '../../../src/gst/feeds/eater';
 import { Feeder, feederSinkLaunch } from '../../../src/gst/feeds/feeder';
@@ -15,11 +16,20 @@ import { ChallengeServerProtocol, type HandshakeResult } from '../../../src/prot
 import { Factory } from '../../../src/protocols/factory';
 import type { ListeningPort } from '../../../src/reactor/interfaces/reactor';
 import { realTime as reactor, startLoop, stopLoop, within } from '../helpers/loop';
+import { fdCount } from '../helpers/net';
 import { GdpProbe } from './helpers/probe';
 
 const SECRET = 'the eater tests share this secret';
 
-beforeAll(() => startLoop());
+beforeAll(async () => {
+  await startLoop();
+  // GStreamer opens a few process-wide fds (clock, thread pools) the first time a pipeline plays:
+  // play one first, so that the fd counts below only see what the tests make.
+  const warm = Pipeline.launch('videotestsrc num-buffers=1 ! fakesink', { reactor });
+  warm.setState('playing');
+  await within(warm.eos, 10, 'warm-up');
+  await within(warm.dispose(), 10);
+});
 afterAll(() => stopLoop());
 
 function nextEvent(eater: Eater, type: EaterEvent['type']): Deferred<EaterEvent> {
@@ -34,13 +44,40 @@ function nextEvent(eater: Eater, type: EaterEvent['type']): Deferred<EaterEvent>
 }
 
 /** A feeder that authenticates, then runs `after` on the transport (send garbage, stay silent…). */
-async function fakeFeeder(after: (p: ChallengeServerProtocol) => void): Promise<ListeningPort> {
+interface FakeFeeder {
+  readonly port: ListeningPort;
+  /** Fires once every connection it accepted is closed on its side too. */
+  allClosed(): Deferred<void>;
+}
+
+async function fakeFeeder(after: (p: ChallengeServerProtocol) => void): Promise<FakeFeeder> {
+  const open = new Set<ChallengeServerProtocol>();
+  let waiter: Deferred<void> | null = null;
   class Fake extends ChallengeServerProtocol {
+    override connectionMade(): void {
+      open.add(this);
+      super.connectionMade();
+    }
+
     override handshakeSucceeded(_r: HandshakeResult): void {
       after(this);
     }
+
+    override connectionLost(reason: Failure): void {
+      open.delete(this);
+      if (open.size === 0 && waiter !== null && !waiter.called) waiter.callback(undefined);
+      super.connectionLost(reason);
+    }
   }
-  return reactor.listenTCP(0, Factory.forProtocol(() => new Fake({ secret: SECRET, time: reactor })), { interface: '127.0.0.1' }).asPromise();
+  const port = await reactor.listenTCP(0, Factory.forProtocol(() => new Fake({ secret: SECRET, time: reactor })), { interface: '127.0.0.1' }).asPromise();
+  return {
+    port,
+    allClosed: () => {
+      waiter = new Deferred<void>();
+      if (open.size === 0) waiter.callback(undefined);
+      return waiter;
+    },
+  };
 }
 
 async function eaterOn(port: ListeningPort, extra: { stallTimeout?: number } = {}): Promise<{ eater: Eater; pipe: Pipeline; probe: GdpProbe }> {
@@ -55,31 +92,36 @@ async function eaterOn(port: ListeningPort, extra: { stallTimeout?: number } = {
   return { eater, pipe, probe };
 }
 
-async function done(e: { eater: Eater; pipe: Pipeline; probe: GdpProbe }, port: ListeningPort): Promise<void> {
+async function done(e: { eater: Eater; pipe: Pipeline; probe: GdpProbe }, fake: FakeFeeder): Promise<void> {
   e.eater.stop();
   await within(e.pipe.dispose(), 10);
   e.probe.close();
-  await within(port.stopListening(), 5);
+  await within(fake.port.stopListening(), 5);
+  await within(fake.allClosed(), 5, 'the fake feeder sees the eater go');
 }
 
 describe('Eater edges', () => {
   it('aborts a silent feed after stallTimeout and dials again', async () => {
-    const port = await fakeFeeder(() => undefined);
-    const e = await eaterOn(port, { stallTimeout: 0.4 });
+    const fake = await fakeFeeder(() => undefined);
+    const base = fdCount();
+    const e = await eaterOn(fake.port, { stallTimeout: 0.4 });
     const stalled = await within(nextEvent(e.eater, 'stalled'), 10, 'stall detected');
     expect(stalled.type === 'stalled' && stalled.seconds).toBeGreaterThanOrEqual(0.4);
     await within(e.eater.whenAuthenticated(2), 10, 'dialled again');
-    await done(e, port);
+    await done(e, fake);
+    expect(fdCount()).toBe(base + 1); // the new pipeline's bus pair, less the closed listening socket
   });
 
   it('reports garbage instead of GDP as corrupt and dials again', async () => {
-    const port = await fakeFeeder((p) => p.transport?.write(Buffer.alloc(100, 0xff)));
-    const e = await eaterOn(port);
+    const fake = await fakeFeeder((p) => p.transport?.write(Buffer.alloc(100, 0xff)));
+    const base = fdCount();
+    const e = await eaterOn(fake.port);
     const corrupt = await within(nextEvent(e.eater, 'corrupt'), 10, 'corrupt feed');
     expect(corrupt.type === 'corrupt' && corrupt.error).toBeInstanceOf(GdpError);
     await within(e.eater.whenAuthenticated(2), 10, 'dialled again');
     expect(e.probe.media()).toHaveLength(0);
-    await done(e, port);
+    await done(e, fake);
+    expect(fdCount()).toBe(base + 1);
   });
 
   it('is disconnected by a feeder that is not READY, and gets in once it plays', async () => {

@@ -103,6 +103,7 @@ describe('a feed in one process', () => {
   }
 
   it('refuses a wrong secret on both sides with typed errors, and the eater stops trying', async () => {
+    const base = fdCount();
     const r = await rig('tcp', 'not the feed secret, but long enough');
     const refusedFeeder = firstEvent<FeederEvent>(r.feeder.events$, 'refused');
     const refusedEater = firstEvent<EaterEvent>(r.eater.events$, 'refused');
@@ -115,9 +116,11 @@ describe('a feed in one process', () => {
     expect(r.feeder.eaterCount).toBe(0);
     expect(r.probe.media()).toHaveLength(0);
     await teardown(r);
+    expect(fdCount()).toBe(base + 4); // the two pipelines' bus socket pairs, nothing else
   });
 
   it('reconnects after a drop: no EOS, one stream header, timestamps keep going', async () => {
+    const base = fdCount();
     const r = await rig('tcp');
     await within(r.probe.buffers(5), 15, 'first frames');
     const lost = firstEvent<EaterEvent>(r.eater.events$, 'lost');
@@ -135,5 +138,6 @@ describe('a feed in one process', () => {
     for (let i = 1; i < pts.length; i++) expect(pts[i]! > pts[i - 1]!).toBe(true);
     expect(r.probe.media().every((b) => b.payload.length === RGB_FRAME)).toBe(true);
     await teardown(r);
+    expect(fdCount()).toBe(base + 4);
   });
 });
