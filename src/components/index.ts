@@ -19,6 +19,7 @@ export {
 } from './config';
 export { serverComponents, bandwidthRefusal, mountSlug, type ServerComponents } from './server-flow';
 export { ServerMetrics } from './metrics';
+export { parseLaunchLine, LAUNCH_KINDS } from './launch-line';
 export { statusPage as serverStatusPage, type ServerStats } from './status-page';
 export { StreamServer, type StreamServerOptions, type StreamServerReactor } from './stream-server';
 export { serverBanner } from './banner';

@@ -25,7 +25,11 @@ import { HttpHandoffFactory, keycardFor, type HttpPlainResponse } from '../proto
 import type { HttpRequestHead } from '../protocols/http/request-head';
 import type { Address } from '../reactor/interfaces/address';
 import type { ListeningPort, ReactorCore, ReactorTCP, ReactorTLS } from '../reactor/interfaces/reactor';
+import type { Component } from './component';
 import type { ServerConfig } from './config';
+import { DiskRecorder } from './disk-recorder';
+import { HttpStreamer } from './http-streamer';
+import { ComponentError } from './errors';
 import { Flow } from './flow';
 import { ServerMetrics } from './metrics';
 import { bandwidthRefusal, serverComponents, type ServerComponents } from './server-flow';
@@ -43,6 +47,11 @@ export interface StreamServerOptions {
   readonly secret: string;
   /** Unix time for token expiry (`anchoredClock(reactor, Date.now() / 1000)`). */
   readonly wallClock: WallClock;
+  /**
+   * Components to run instead of those `config` describes (`torsion launch`); its HTTP streamers
+   * are the mounts. `config.source`, `encoding`, `mounts` and `recordings` are then unused.
+   */
+  readonly components?: readonly Component[];
 }
 
 /** A running stream server. */
@@ -76,7 +85,14 @@ export class StreamServer {
       const token = new HmacTokenBouncer({ secret: options.secret, clock: options.wallClock });
       const inner = config.passwordFile === null ? token : new BouncerChain([token, new PasswordFileBouncer(config.passwordFile)], 'first');
       bouncer = new RateLimitedBouncer(inner, new FailureRateLimiter({ clock: reactor, ...config.authRateLimit }));
-      parts = serverComponents(config);
+      parts = options.components === undefined ? serverComponents(config) : {
+        all: options.components,
+        streamers: options.components.filter((c): c is HttpStreamer => c instanceof HttpStreamer),
+        recorders: options.components.filter((c): c is DiskRecorder => c instanceof DiskRecorder),
+      };
+      const paths = parts.streamers.map((m) => m.path);
+      const twice = paths.find((path, i) => paths.indexOf(path) !== i);
+      if (twice !== undefined) throw new ComponentError(`two HTTP streamers serve ${twice}`);
       flow = new Flow(parts.all);
     } catch (error) {
       return fail(error);

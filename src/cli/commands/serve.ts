@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Command, CommandIO } from '../command';
 import { parseServerConfig, parseServerConfigText, type ServerConfig } from '../../components/config';
 import { serverBanner } from '../../components/banner';
+import type { Component } from '../../components/component';
 import { StreamServer } from '../../components/stream-server';
 import { getLogger } from '../../log';
 import { anchoredClock, secretBytes } from '../../protocols/index';
@@ -80,6 +81,36 @@ export function loadServeConfig(o: { config: string | null; port: number | null;
   return { ...base, port, host: o.host ?? base.host };
 }
 
+/**
+ * Runs a stream server until the reactor stops (SIGINT/SIGTERM): the body of `torsion serve` and
+ * `torsion launch`. Resolves to the exit code: 0 after a clean stop, 1 if it could not start.
+ */
+export async function runStreamServer(io: CommandIO, config: ServerConfig, command: string, components?: readonly Component[]): Promise<number> {
+  const given = io.env['TORSION_SECRET'];
+  const secret = given === undefined || given === '' ? randomBytes(24).toString('base64url') : given;
+  try {
+    secretBytes(secret);
+  } catch (error) {
+    io.stderr.write(`torsion ${command}: TORSION_SECRET: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const reactor = new GLibReactor();
+  const wallClock = anchoredClock(reactor, unixNow());
+  const stopped = reactor.run().asPromise();
+  let failed = false;
+  await StreamServer.start({ config, reactor, secret, wallClock, ...(components === undefined ? {} : { components }) }).asPromise().then(
+    (server) => { io.stdout.write(serverBanner(server, config.host, process.pid, given !== undefined && given !== '')); },
+    (error: unknown) => {
+      failed = true;
+      getLogger().error('the stream server failed to start', { error });
+      io.stderr.write(`torsion ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (reactor.running) reactor.stop();
+    });
+  await stopped;
+  io.stdout.write('stopped\n');
+  return failed ? 1 : 0;
+}
+
 /** Unix time now: the CLI is where the wall clock enters (tokens carry Unix time). */
 function unixNow(): number {
   // eslint-disable-next-line no-restricted-globals -- token expiry is absolute wall-clock time, shared with `torsion token`
@@ -110,28 +141,6 @@ export const serveCommand: Command = {
       io.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
       return 0;
     }
-    const given = io.env['TORSION_SECRET'];
-    const secret = given === undefined || given === '' ? randomBytes(24).toString('base64url') : given;
-    try {
-      secretBytes(secret);
-    } catch (error) {
-      io.stderr.write(`torsion serve: TORSION_SECRET: ${(error as Error).message}\n`);
-      return 1;
-    }
-    const reactor = new GLibReactor();
-    const wallClock = anchoredClock(reactor, unixNow());
-    const stopped = reactor.run().asPromise();
-    let failed = false;
-    await StreamServer.start({ config, reactor, secret, wallClock }).asPromise().then(
-      (server) => { io.stdout.write(serverBanner(server, config.host, process.pid, given !== undefined && given !== '')); },
-      (error: unknown) => {
-        failed = true;
-        getLogger().error('the stream server failed to start', { error });
-        io.stderr.write(`torsion serve: ${error instanceof Error ? error.message : String(error)}\n`);
-        if (reactor.running) reactor.stop();
-      });
-    await stopped;
-    io.stdout.write('stopped\n');
-    return failed ? 1 : 0;
+    return runStreamServer(io, config, 'serve');
   },
 };

@@ -42,7 +42,12 @@ export interface ServeProcess {
 
 /** Starts `torsion serve <args>` and resolves once it printed its banner. */
 export function serve(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [...cli, 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+  return startServer('serve', args, env, timeoutMs);
+}
+
+/** Starts `torsion <command> <args>` (serve, launch) and resolves once it printed its banner. */
+export function startServer(command: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [...cli, command, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TORSION_LOG_LEVEL: 'info', ...env } });
   let out = '';
   let err = '';

@@ -1,0 +1,57 @@
+/**
+ * `torsion launch`: the line is parsed in-process (--check, errors with exit 2), and a chain is run
+ * as a child process whose HTTP streamer is decoded by a real GStreamer client with a token.
+ */
+import { describe, expect, it } from 'vitest';
+import { launchCommand } from '../../src/cli/commands/launch';
+import { commands } from '../../src/cli/commands/index';
+import { mintToken } from '../../src/protocols/index';
+import { captureIO } from './io';
+import { freePort, run, startServer } from '../components/helpers/serve';
+
+const SECRET = 'launch-test-secret-0123456789';
+
+describe('torsion launch', () => {
+  it('is registered, prints help with the component kinds, and checks a line without running it', async () => {
+    expect(commands).toContain(launchCommand);
+    let io = captureIO();
+    expect(await launchCommand.run(['--help'], io)).toBe(0);
+    expect(io.out()).toMatch(/Usage: torsion launch/);
+    expect(io.out()).toMatch(/http-streamer +path max-viewers slow-viewers/);
+    io = captureIO();
+    expect(await launchCommand.run(['--check', 'test-source', '!', 'opus-encoder', '!', 'ogg-muxer', '!', 'http-streamer', 'path=/radio.ogg'], io)).toBe(0);
+    expect(io.out()).toBe('test (test-source)\nopus (opus-encoder) eats test:audio\nogg (ogg-muxer) eats opus\nhttp (http-streamer) eats ogg\n');
+  });
+
+  it('refuses a bad line or option with exit status 2 and the reason', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [[], /Usage: torsion launch/],
+      [['test-source', '!', 'camera'], /^torsion launch: unknown component 'camera'/],
+      [['--port', 'x', 'test-source'], /^torsion launch: --port needs a port number/],
+      [['--bogus', 'test-source'], /^torsion launch: unknown option '--bogus'/],
+      [['test-source', 'name=a', '!', 'vp8-encoder', 'name=a'], /^torsion launch: two components are named 'a'/],
+    ];
+    for (const [argv, message] of cases) {
+      const io = captureIO();
+      expect(await launchCommand.run(argv, io), argv.join(' ')).toBe(2);
+      expect(io.err()).toMatch(message);
+    }
+  });
+
+  it('runs a chain and serves its streamer to token holders; SIGTERM → exit 0', async () => {
+    const port = await freePort();
+    const server = await startServer('launch', ['--port', String(port), 'test-source width=160 height=120 framerate=10', '!', 'vp8-encoder',
+      '!', 'webm-muxer', '!', 'http-streamer', 'path=/cam.webm'], { TORSION_SECRET: SECRET });
+    try {
+      expect(server.banner).toMatch(new RegExp(`WebM: +http://127\\.0\\.0\\.1:${port}/cam\\.webm\\?token=`));
+      const token = mintToken(SECRET, '/cam.webm', Math.floor(Date.now() / 1000) + 60);
+      expect((await fetch(`http://127.0.0.1:${port}/cam.webm`)).status).toBe(401);
+      const play = await run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=http://127.0.0.1:${port}/cam.webm?token=${token}`, 'num-buffers=40',
+        '!', 'matroskademux', '!', 'vp8dec', '!', 'fakesink', 'silent=false'], 40_000);
+      expect((play.stdout.match(/chain\s+\*+/g) ?? []).length, `${play.stdout.slice(-1500)}\n${play.stderr}`).toBeGreaterThanOrEqual(5);
+      expect(await server.stop(), server.stderr()).toBe(0);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
