@@ -8,9 +8,12 @@
  * - after `reconnect()`, the replayed stream header — identical sticky events, caps and header
  *   buffers — is dropped (`GdpStreamState`); a changed caps or header passes;
  * - after `reconnect()`, stream-start and segment events are dropped (the stream goes on in the
- *   first segment), and buffer timestamps are fixed up: if the new connection's first timestamp is
- *   behind what was already passed (a restarted feeder starts again near 0), every timestamp of
- *   that connection is shifted so the stream continues just after the last buffer passed;
+ *   first segment), and buffer timestamps are fixed up. A connection whose stream-start is the
+ *   first one's (the same feeder, reconnected) keeps its timestamps, and its buffers already passed
+ *   (timestamps behind the last one passed, e.g. a burst) are dropped. Otherwise (a restarted
+ *   feeder, which starts counting again near 0), if the connection's first timestamp is behind
+ *   what was passed, every timestamp of that connection is shifted so the stream continues just
+ *   after the last buffer passed;
  * - a packet cut by the drop is discarded with the rest of the old connection (the decoder is reset).
  *
  * No I/O, no GStreamer: tests run on bytes. Tests: test/gst/feeds/feed-filter.test.ts.
@@ -35,6 +38,8 @@ export interface FeedFilterStats {
   readonly replayDropped: number;
   /** stream-start and segment events dropped after a reconnect. */
   readonly segmentsDropped: number;
+  /** Buffers of a reconnection to the same stream that had already been passed. */
+  readonly overlapDropped: number;
   /** The shift applied to the current connection's timestamps, in nanoseconds (0n if none). */
   readonly shift: bigint;
 }
@@ -60,8 +65,12 @@ export class FeedFilter {
   /** The shift of the current connection; null until its first timed media buffer. */
   private currentShift: bigint | null = 0n;
   private counters = {
-    packetsIn: 0, packetsOut: 0, buffersOut: 0, eosDropped: 0, replayDropped: 0, segmentsDropped: 0,
+    packetsIn: 0, packetsOut: 0, buffersOut: 0, eosDropped: 0, replayDropped: 0, segmentsDropped: 0, overlapDropped: 0,
   };
+  /** The first connection's stream-start text (its stream id). */
+  private firstStreamStart: string | null = null;
+  /** The current (reconnected) connection carries the first connection's stream. */
+  private sameStream = false;
 
   constructor(private readonly options: FeedFilterOptions = {}) {
     this.decoder = this.makeDecoder();
@@ -88,6 +97,7 @@ export class FeedFilter {
     this.started = false;
     this.state.reconnect();
     this.currentShift = null;
+    this.sameStream = false;
   }
 
   /**
@@ -117,6 +127,10 @@ export class FeedFilter {
         this.counters.eosDropped++;
         return null;
       }
+      if (packet.eventType === GstEventType.STREAM_START) {
+        if (this.connection === 0) this.firstStreamStart ??= packet.structure;
+        else this.sameStream = packet.structure === this.firstStreamStart;
+      }
       const restart = packet.eventType === GstEventType.STREAM_START || packet.eventType === GstEventType.SEGMENT;
       if (restart && this.connection > 0) {
         this.counters.segmentsDropped++;
@@ -130,12 +144,17 @@ export class FeedFilter {
     return packet.kind === 'buffer' ? this.restamp(packet) : packet;
   }
 
-  private restamp(p: GdpBufferPacket): GdpBufferPacket {
+  private restamp(p: GdpBufferPacket): GdpBufferPacket | null {
     const header = (p.flags & GST_BUFFER_FLAG_HEADER) !== 0;
     const ts = p.pts !== GST_NONE ? p.pts : p.dts;
     if (this.currentShift === null && !header && ts !== GST_NONE) {
       // First timed media buffer of a reconnected connection: continue, never go back.
-      this.currentShift = this.nextTs !== null && ts < this.nextTs ? this.nextTs - ts : 0n;
+      const behind = this.nextTs !== null && ts < this.nextTs;
+      if (behind && this.sameStream) {
+        this.counters.overlapDropped++;
+        return null; // already passed on the previous connection
+      }
+      this.currentShift = behind && this.nextTs !== null ? this.nextTs - ts : 0n;
     }
     const shift = this.currentShift ?? 0n;
     const out: GdpBufferPacket = shift === 0n ? p : { ...p, pts: shifted(p.pts, shift), dts: shifted(p.dts, shift) };

@@ -1,7 +1,8 @@
 /**
  * FeedFilter on bytes (no GStreamer): the first connection passes byte for byte except EOS, however
  * it is cut; after a reconnect the replayed header is dropped, stream-start and segments are
- * dropped, timestamps continue; a changed caps passes; a packet cut by the drop is discarded; a
+ * dropped, buffers of the same stream already passed are dropped, a restarted stream's timestamps
+ * continue; a changed caps passes; a packet cut by the drop is discarded; a
  * corrupt stream raises the decoder's error and the next connection works.
  */
 import { describe, expect, it } from 'vitest';
@@ -57,6 +58,15 @@ describe('FeedFilter', () => {
     expect(kinds(out)).toEqual(['buffer']);
     expect((out[0] as GdpBufferPacket).pts).toBe(900n * MS);
     expect(f.stats).toMatchObject({ connections: 2, replayDropped: 2, segmentsDropped: 2, shift: 0n, buffersOut: 3 });
+  });
+
+  it('drops buffers a reconnection to the same stream had already passed (a burst)', () => {
+    const f = new FeedFilter();
+    f.push(bytes([...header('a'), frame(0n), frame(100n * MS), frame(200n * MS)]));
+    f.reconnect();
+    const out = decode(f.push(bytes([...header('a'), frame(100n * MS), frame(200n * MS), frame(300n * MS)])));
+    expect(out.map((p) => (p as GdpBufferPacket).pts)).toEqual([300n * MS]);
+    expect(f.stats).toMatchObject({ overlapDropped: 2, shift: 0n });
   });
 
   it('continues the timestamps of a restarted feeder and drops its stream-start and segment', () => {
