@@ -18,6 +18,7 @@ import type { DelayedCall, ReactorTime } from '../../defer/time';
 import { GdpError } from '../../gdp/errors';
 import { getLogger } from '../../log';
 import { ChallengeClientProtocol, type ChallengeClientProtocolOptions, type HandshakeResult } from '../../protocols/challenge/challenge-protocol';
+import { ChallengeClient } from '../../protocols/challenge/challenge-client';
 import type { NonceCache } from '../../protocols/challenge/nonce-cache';
 import { AuthError, AuthWrongCredentials, ChallengeServerUnverified } from '../../protocols/errors';
 import type { RandomSource } from '../../protocols/random';
@@ -142,12 +143,16 @@ export class Eater implements StopParticipant {
 
   /**
    * Make the eater of the fdsrc named `elementName` (the head of {@link eaterSourceLaunch}). The
-   * pipeline must be NULL (fdsrc takes its fd on start); start it afterwards, then connect.
+   * pipeline must be NULL (fdsrc takes its fd on start; else the Deferred fails with
+   * `SinkAddError('not-ready')`); start it afterwards, then connect. Throws `AuthConfigError` for
+   * a bad identity or a secret shorter than 16 bytes, `GstOptionsError` for a bad `stallTimeout`.
    */
   static attach(pipeline: Pipeline, elementName: string, options: EaterOptions): Deferred<Eater> {
     if (options.stallTimeout !== undefined && !(options.stallTimeout >= 0 && Number.isFinite(options.stallTimeout))) {
       throw new GstOptionsError('stallTimeout must be a finite number of seconds >= 0.');
     }
+    // Fails fast (AuthConfigError) on a bad identity or a short secret, before any socket exists.
+    void new ChallengeClient({ identity: options.identity, secret: options.secret });
     const internals = internalsOf(pipeline);
     return socketPair().addCallback(([ours, theirs]) => {
       let fd: number;

@@ -9,10 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Deferred } from '../../../src/defer/deferred';
 import type { Failure } from '../../../src/defer/failure';
 import { GdpError } from '../../../src/gdp/errors';
+import { GstOptionsError, SinkAddError } from '../../../src/gst/errors';
 import { Eater, eaterSourceLaunch, type EaterEvent } from '../../../src/gst/feeds/eater';
 import { Feeder, feederSinkLaunch } from '../../../src/gst/feeds/feeder';
 import { Pipeline } from '../../../src/gst/pipeline';
 import { ChallengeServerProtocol, type HandshakeResult } from '../../../src/protocols/challenge/challenge-protocol';
+import { AuthConfigError } from '../../../src/protocols/errors';
 import { Factory } from '../../../src/protocols/factory';
 import type { ListeningPort } from '../../../src/reactor/interfaces/reactor';
 import { realTime as reactor, startLoop, stopLoop, within } from '../helpers/loop';
@@ -140,6 +142,18 @@ describe('Eater edges', () => {
     e.probe.close();
     await within(feeder.close(), 5);
     await within(fp.dispose(), 10);
+  });
+
+  it('refuses bad options at once, and a pipeline that is not NULL without leaking an fd', async () => {
+    const pipe = Pipeline.launch(`${eaterSourceLaunch('feed')} ! fakesink`, { reactor });
+    expect(() => Eater.attach(pipe, 'feed', { identity: 'x', secret: 'short', time: reactor })).toThrow(AuthConfigError);
+    expect(() => Eater.attach(pipe, 'feed', { identity: '', secret: SECRET, time: reactor })).toThrow(AuthConfigError);
+    expect(() => Eater.attach(pipe, 'feed', { identity: 'x', secret: SECRET, time: reactor, stallTimeout: -1 })).toThrow(GstOptionsError);
+    await within(pipe.setState('ready'), 5);
+    const base = fdCount();
+    await expect(within(Eater.attach(pipe, 'feed', { identity: 'x', secret: SECRET, time: reactor }), 5)).rejects.toBeInstanceOf(SinkAddError);
+    expect(fdCount()).toBe(base);
+    await within(pipe.dispose(), 5);
   });
 
   it('stop({eos: true}) ends the stream downstream', async () => {
