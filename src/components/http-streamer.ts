@@ -3,7 +3,8 @@
  * {@link FdSink}, and is the {@link HttpMount} the HTTP hand-off serves: content type from the
  * muxer, ready once the sink has received data (its caps and stream headers come first), 503 past
  * `maxViewers` or when the server's admission check refuses (bandwidth), slow viewers resynced to
- * a keyframe or dropped by policy. Hungry until the first bytes arrive, then happy.
+ * a keyframe or dropped by policy. Hungry until the first bytes arrive, then happy; hungry again
+ * when no data arrives for `starvedAfter` seconds (new viewers then wait for it, bounded).
  * Tests: test/components/http-streamer.test.ts.
  */
 import { Deferred, succeed } from '../defer/deferred';
@@ -40,6 +41,8 @@ export interface HttpStreamerOptions {
   readonly lagBytes?: number;
   /** Seconds a viewer may not read at all before it is dropped (default 20). */
   readonly clientTimeout?: number;
+  /** Seconds without new data after which a happy streamer turns hungry (default 5). */
+  readonly starvedAfter?: number;
 }
 
 /** Per-mount statistics. */
@@ -95,6 +98,9 @@ export class HttpStreamer extends Component implements HttpMount {
   private admitted = 0;
   private refusals = 0;
   private samples: Array<[number, bigint]> = [];
+  private lastBytes = 0n;
+  private lastGrowth = 0;
+  private readonly starvedAfter: number;
   private rate = 0;
 
   constructor(name: string, eater: string, options: HttpStreamerOptions) {
@@ -102,6 +108,7 @@ export class HttpStreamer extends Component implements HttpMount {
     this.path = options.path;
     this.contentType = options.contentType;
     this.maxViewers = options.maxViewers ?? 1000;
+    this.starvedAfter = options.starvedAfter ?? 5;
     this.policy = slowViewerPolicy(options.slowViewers ?? 'resync', options.lagBytes ?? 2_000_000, options.clientTimeout ?? 20);
   }
 
@@ -127,10 +134,14 @@ export class HttpStreamer extends Component implements HttpMount {
   attachSink(sink: StreamerSink, time: ReactorTime): void {
     this.sink = sink;
     this.time = time;
+    this.samples = [];
+    this.lastBytes = 0n;
+    this.rate = 0;
   }
 
   override start(): Deferred<void> {
     this.setMood('hungry', 'waiting for the first bytes');
+    this.lastGrowth = this.time?.seconds() ?? 0;
     this.schedule();
     return succeed(undefined);
   }
@@ -221,13 +232,20 @@ export class HttpStreamer extends Component implements HttpMount {
     const time = this.time;
     if (time === null) return;
     const toServe = this.sinkStats().bytesToServe;
-    if (toServe > 0n && this.mood === 'hungry') {
+    const now = time.seconds();
+    const grew = toServe > this.lastBytes;
+    if (grew) {
+      this.lastBytes = toServe;
+      this.lastGrowth = now;
+    }
+    if (grew && this.mood === 'hungry') {
       this.setMood('happy');
       const ready = this.ready;
       this.ready = null;
       ready?.callback(undefined);
+    } else if (!grew && this.mood === 'happy' && now - this.lastGrowth >= this.starvedAfter) {
+      this.setMood('hungry', `no data for ${this.starvedAfter} s`);
     }
-    const now = time.seconds();
     this.samples.push([now, toServe]);
     while (this.samples.length > 2 && (this.samples[1] as [number, bigint])[0] <= now - BITRATE_WINDOW) this.samples.shift();
     const first = this.samples[0] as [number, bigint];

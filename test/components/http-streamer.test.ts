@@ -56,6 +56,24 @@ describe('HttpStreamer', () => {
     expect(clock.getDelayedCalls()).toHaveLength(0);
   });
 
+  it('turns hungry when the data stops for starvedAfter seconds, and happy when it flows again', () => {
+    const { clock, sink, streamer } = setup();
+    void streamer.start();
+    sink.toServe = 100n;
+    clock.advance(0.25);
+    expect(streamer.mood).toBe('happy');
+    clock.pump(Array.from({ length: 19 }, () => 0.25)); // 4.75 s without growth
+    expect(streamer.mood).toBe('happy');
+    clock.advance(0.25);
+    expect(streamer.mood).toBe('hungry');
+    expect(streamer.moodDetail).toBe('no data for 5 s');
+    expect(streamer.whenReady()).not.toBeNull();
+    sink.toServe = 200n;
+    clock.advance(0.25);
+    expect(streamer.mood).toBe('happy');
+    void streamer.stop();
+  });
+
   it('fails the viewers waiting for readiness when it turns sad', () => {
     const { streamer } = setup();
     void streamer.start();
