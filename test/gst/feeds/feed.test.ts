@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Deferred } from '../../../src/defer/deferred';
+import { GST_BUFFER_FLAG_HEADER } from '../../../src/gdp/packet';
 import { Eater, eaterSourceLaunch, type EaterEvent } from '../../../src/gst/feeds/eater';
 import { Feeder, feederSinkLaunch, type FeederEvent } from '../../../src/gst/feeds/feeder';
 import { Pipeline } from '../../../src/gst/pipeline';
@@ -139,5 +140,37 @@ describe('a feed in one process', () => {
     expect(r.probe.media().every((b) => b.payload.length === RGB_FRAME)).toBe(true);
     await teardown(r);
     expect(fdCount()).toBe(base + 4);
+  });
+
+  it('an encoded feed with stream headers (Vorbis): a reconnect does not repeat them downstream', async () => {
+    const feederPipe = Pipeline.launch('audiotestsrc is-live=true samplesperbuffer=1600 ! audio/x-raw,rate=16000,channels=1 '
+      + `! audioconvert ! vorbisenc ! ${feederSinkLaunch('feed')}`, { reactor });
+    const feeder = Feeder.attach(feederPipe, 'feed', { secret: SECRET, time: reactor });
+    await within(feederPipe.setState('playing'), 10);
+    const port = await within(feeder.listenTCP(reactor, 0, { interface: '127.0.0.1' }), 5);
+    const probe = await GdpProbe.make();
+    const eaterPipe = Pipeline.launch(`${eaterSourceLaunch('feed')} ! ${probe.sink}`, { reactor });
+    const eater = await within(Eater.attach(eaterPipe, 'feed', {
+      identity: 'vorbis', secret: SECRET, time: reactor, initialDelay: 0.1, maxDelay: 0.5, jitter: 0,
+    }), 5);
+    eaterPipe.setState('playing').addErrback(() => undefined);
+    const host = port.getHost();
+    if (host.type === 'TCP') eater.connectTCP(reactor, '127.0.0.1', host.port);
+    await within(probe.buffers(5), 15, 'vorbis packets');
+    const headers = (): number => probe.packets.filter((p) => p.kind === 'buffer' && (p.flags & GST_BUFFER_FLAG_HEADER) !== 0).length;
+    expect(headers()).toBe(3); // identification, comment, setup
+    feeder.dropEaters();
+    await within(eater.whenAuthenticated(2), 10, 'reconnected');
+    const before = probe.media().length;
+    await within(probe.buffers(before + 5), 15, 'vorbis packets after the reconnect');
+    expect(eater.stats.replayDropped).toBeGreaterThanOrEqual(3);
+    expect(headers()).toBe(3);
+    expect(probe.caps()).toBe(1);
+    expect(probe.eosCount).toBe(0);
+    eater.stop();
+    await within(eaterPipe.dispose(), 10);
+    probe.close();
+    await within(feeder.close(), 5);
+    await within(feederPipe.dispose(), 10);
   });
 });
