@@ -1,6 +1,6 @@
 /**
  * `DiskRecorder`: writes a muxed feed to a file (filesink), Flumotion's disker without rotation.
- * Tests: test/components/flow.test.ts.
+ * Tests: test/components/flow.test.ts (its fragment), test/cli/serve.test.ts (a real recording).
  */
 import { Component, branch, type ComponentStats } from './component';
 

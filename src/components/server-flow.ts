@@ -1,7 +1,8 @@
 /**
  * From a {@link ServerConfig} to components: one source, one encoder per codec (shared by every
  * mount that uses it — each encoding is done once), one muxer and one HTTP streamer per mount, and
- * a disk recorder per recording. Tests: test/components/server-flow.test.ts.
+ * a disk recorder per recording. Tests: test/components/flow.test.ts (wiring),
+ * test/components/http-streamer.test.ts (the bandwidth rule).
  */
 import type { Component } from './component';
 import type { ServerConfig } from './config';

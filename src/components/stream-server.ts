@@ -5,7 +5,8 @@
  * per-address failure rate limit, limits (viewers per mount, total bandwidth → 503), a status page
  * at `/`, `/stats` (JSON) and `/metrics` (Prometheus), an optional TLS port (viewers bridged by
  * FdSink), and a graceful stop on reactor shutdown (SIGINT/SIGTERM): listening stops, viewers
- * are closed, the pipeline goes to NULL and fds are released. Tests: test/cli/serve.test.ts.
+ * are closed, the pipeline goes to NULL and fds are released. Tests: test/cli/serve.test.ts,
+ * test/components/stream-server.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { Deferred, fail, succeed } from '../defer/deferred';
