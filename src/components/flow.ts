@@ -79,6 +79,11 @@ export class Flow {
     return this.pipe;
   }
 
+  /** True once {@link stop} was called. */
+  get stopped(): boolean {
+    return this.stopping !== null;
+  }
+
   /** How many times the pipeline was built (1 + restarts). */
   get starts(): number {
     return this.runs;
@@ -140,6 +145,7 @@ export class Flow {
           if (this.pipe === pipeline) this.policy?.running();
         }),
       (failure: Failure): Failure => {
+        if (this.stopping !== null) return failure; // stopped while starting: not a failure of the flow
         for (const c of this.components) if (c.mood !== 'sad') c.setMood('sad', failure.getErrorMessage());
         if (this.pipe === pipeline) this.scheduleRestart();
         return failure;

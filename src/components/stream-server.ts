@@ -115,7 +115,10 @@ export class StreamServer {
       other: (head, peer) => (server === null ? null : server.serveOther(head, peer, counted)),
     });
     flow.start(reactor).addCallbacks(() => { log.info('flow playing', { components: parts.all.length }); return null; },
-      (failure: Failure) => { log.error('the flow failed to start', { error: failure.value }); return null; });
+      (failure: Failure) => {
+        if (!flow.stopped) log.error('the flow failed to start', { error: failure.value });
+        return null;
+      });
     const listening = reactor.listenTCP(config.port, factory, { interface: config.host });
     const tls = config.tls === null ? succeed<ListeningPort | null>(null)
       : (() => {

@@ -5,6 +5,7 @@
  * an expired token, 503 past maxViewers, /stats and /metrics, a disk recording, and SIGTERM → exit 0.
  */
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -234,4 +235,19 @@ describe('torsion serve (a real server process)', () => {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('exits 1 with the reason when its port is taken, without a sad flow or a hang', async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as AddressInfo).port)));
+    try {
+      const r = await torsion(['serve', '--port', String(port)], { TORSION_SECRET: SECRET, TORSION_LOG_LEVEL: 'info' }, 30_000);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`torsion serve: Couldn't listen on 127\\.0\\.0\\.1:${port}`));
+      expect(r.stderr).not.toMatch(/"to":"sad"/);
+      expect(r.stderr).not.toMatch(/the flow failed to start/);
+      expect(r.stdout).not.toMatch(/listening on/);
+    } finally {
+      blocker.close();
+    }
+  }, 40_000);
 });
