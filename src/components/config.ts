@@ -62,6 +62,8 @@ export interface ServerConfig {
   /** Most bits per second sent to viewers in total; a viewer that would pass it is answered 503. */
   readonly maxBandwidth: number | null;
   readonly slowViewers: { readonly policy: SlowViewerPolicy; readonly lagBytes: number; readonly timeout: number };
+  /** End a token viewer's stream when its token expires (Flumotion's keycard duration). */
+  readonly expireViewers: boolean;
   /** Failed logins allowed per address in a burst, and forgiven per second. */
   readonly authRateLimit: { readonly burst: number; readonly refillPerSecond: number };
 }
@@ -143,7 +145,7 @@ function mount(value: unknown, field: string, fallbackMax: number): MountConfig 
 /** Validates a parsed configuration value (undefined/null: all defaults). */
 export function parseServerConfig(value: unknown): ServerConfig {
   const o = object(value ?? {}, '', ['port', 'host', 'tls', 'passwordFile', 'source', 'encoding', 'mounts', 'recordings',
-    'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit']);
+    'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit', 'expireViewers']);
   const port = int(o, '', 'port', 8800, 0, 65535);
   const host = str(o, '', 'host', '127.0.0.1');
   let tls: TlsConfig | null = null;
@@ -196,7 +198,9 @@ export function parseServerConfig(value: unknown): ServerConfig {
   };
   const rl = object(o['authRateLimit'] ?? {}, 'authRateLimit', ['burst', 'refillPerSecond']);
   const authRateLimit = { burst: int(rl, 'authRateLimit', 'burst', 10, 1, 1_000_000), refillPerSecond: num(rl, 'authRateLimit', 'refillPerSecond', 0.1, 0.0001, 1e6) };
-  return { port, host, tls, passwordFile, source, encoding, mounts, recordings, maxBandwidth, slowViewers, authRateLimit };
+  const expireViewers = o['expireViewers'] ?? true;
+  if (typeof expireViewers !== 'boolean') throw new ConfigError('expireViewers', `must be true or false, got ${JSON.stringify(expireViewers)}`);
+  return { port, host, tls, passwordFile, source, encoding, mounts, recordings, maxBandwidth, slowViewers, authRateLimit, expireViewers };
 }
 
 /** Parses a JSON or YAML config text (YAML is a superset of JSON); `source` names the file in errors. */

@@ -22,7 +22,7 @@ import { ComponentError } from './errors';
 /** The part of an {@link FdSink} a streamer uses (a fake one in tests). */
 export interface StreamerSink {
   stats(): FdSinkStats;
-  addClient(transport: Transport): Pick<SinkClient, 'done'>;
+  addClient(transport: Transport): Pick<SinkClient, 'done' | 'remove'>;
 }
 
 /** What happens to a viewer that cannot keep up. */
@@ -86,6 +86,8 @@ export class HttpStreamer extends Component implements HttpMount {
   readonly maxViewers: number;
   /** An extra admission check (the server's bandwidth limit): a reason to refuse, or null. */
   admission: ((streamer: HttpStreamer) => string | null) | null = null;
+  /** Seconds a viewer may stay (its token's remaining lifetime), or null for no limit; checked at hand-off. */
+  viewerDeadline: ((request: HandoffRequest) => number | null) | null = null;
   /** Called when a viewer is refused by a limit, or joins, or leaves (for metrics). */
   onViewer: ((event: 'joined' | 'left' | 'refused', streamer: HttpStreamer) => void) | null = null;
   private readonly policy: SinkPolicy;
@@ -196,7 +198,14 @@ export class HttpStreamer extends Component implements HttpMount {
     this.onViewer?.('joined', this);
     const log = getLogger();
     log.info('viewer added', { mount: this.path, peer: request.peer, identity: request.identity });
-    sink.addClient(transport).done.addCallback((result) => {
+    const client = sink.addClient(transport);
+    const left = this.viewerDeadline?.(request) ?? null;
+    const expiry = left === null || this.time === null ? null : this.time.callLater(Math.max(0, left), () => {
+      log.info('viewer expired', { mount: this.path, peer: request.peer, identity: request.identity });
+      client.remove();
+    });
+    client.done.addCallback((result) => {
+      if (expiry?.active() === true) expiry.cancel();
       this.viewerCount -= 1;
       this.onViewer?.('left', this);
       log.info('viewer left', { mount: this.path, peer: request.peer, reason: result.reason,

@@ -18,7 +18,7 @@ import type { AuthResult, Bouncer } from '../protocols/auth/bouncer';
 import { BouncerChain } from '../protocols/auth/bouncer-chain';
 import { PasswordFileBouncer } from '../protocols/auth/password-file-bouncer';
 import { FailureRateLimiter, RateLimitedBouncer } from '../protocols/auth/rate-limiter';
-import { mintToken } from '../protocols/auth/token';
+import { decodeToken, mintToken } from '../protocols/auth/token';
 import { HmacTokenBouncer } from '../protocols/auth/token-bouncer';
 import type { WallClock } from '../protocols/auth/wall-clock';
 import type { Keycard } from '../protocols/auth/keycards';
@@ -99,7 +99,15 @@ export class StreamServer {
       return fail(error);
     }
     const metrics = new ServerMetrics(parts.all, parts.streamers);
-    for (const s of parts.streamers) s.admission = (joining) => bandwidthRefusal(parts.streamers, joining, config.maxBandwidth);
+    for (const s of parts.streamers) {
+      s.admission = (joining) => bandwidthRefusal(parts.streamers, joining, config.maxBandwidth);
+      if (config.expireViewers) {
+        s.viewerDeadline = (request) => {
+          const claims = decodeToken(request.head.query.get('token') ?? '');
+          return claims === null ? null : claims.expiresAt - options.wallClock.seconds();
+        };
+      }
+    }
     const counted: Bouncer = {
       authenticate: (keycard: Keycard) => bouncer.authenticate(keycard).addErrback((f: Failure) => {
         metrics.authFailed(String((f.value as { code?: unknown }).code ?? 'error'));

@@ -170,7 +170,7 @@ describe('torsion serve (a real server process)', () => {
     }
   }, 90_000);
 
-  it('serves HTTPS viewers (bridged) and HTTP Basic users from a password file, rate-limiting failed logins', async () => {
+  it('serves HTTPS viewers (bridged) and HTTP Basic users from a password file, ends token viewers at expiry, rate-limits failed logins', async () => {
     const [port, tlsPort] = [await freePort(), await freePort()];
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
@@ -198,6 +198,16 @@ describe('torsion serve (a real server process)', () => {
       const stats = await fetch(`http://127.0.0.1:${port}/stats`, { headers: { Authorization: basic } });
       expect(stats.status).toBe(200);
       expect((await stats.json() as { mounts: Array<{ served: number }> }).mounts[0]?.served).toBe(1);
+      // A token viewer's stream ends when its token expires (Basic viewers have no such limit).
+      const shortLived = mintToken(SECRET, '/live.webm', Math.floor(Date.now() / 1000) + 3);
+      const expiring = await rawViewer(port, `/live.webm?token=${shortLived}`);
+      expect(expiring.head).toMatch(/^HTTP\/1\.[01] 200/);
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('the viewer was not closed at its token expiry')), 10_000);
+        expiring.socket.on('close', () => { clearTimeout(t); resolve(); });
+      });
+      await server.waitForStderr(/"msg":"viewer expired","mount":"\/live\.webm"/, 5000);
+
       const wrong = { headers: { Authorization: `Basic ${Buffer.from('alice:guess').toString('base64')}` } };
       expect((await fetch(`http://127.0.0.1:${port}/live.webm`, wrong)).status).toBe(401);
       expect((await fetch(`http://127.0.0.1:${port}/live.webm`, wrong)).status).toBe(401);

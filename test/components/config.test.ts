@@ -26,6 +26,7 @@ describe('server configuration', () => {
       expect(c.maxBandwidth).toBeNull();
       expect(c.slowViewers.policy).toBe('resync');
       expect(c.encoding.keyframeDistance).toBe(c.source.framerate);
+      expect(c.expireViewers).toBe(true);
     }
   });
 
@@ -77,6 +78,7 @@ describe('server configuration', () => {
     expect(fieldOf(() => parseServerConfig({ tls: { port: 8443 } }))).toBe('tls.cert');
     expect(fieldOf(() => parseServerConfig({ slowViewers: { policy: 'ignore' } }))).toBe('slowViewers.policy');
     expect(fieldOf(() => parseServerConfig({ maxBandwidth: 10 }))).toBe('maxBandwidth');
+    expect(fieldOf(() => parseServerConfig({ expireViewers: 'yes' }))).toBe('expireViewers');
     expect(fieldOf(() => parseServerConfigText('port: [1', 'bad.yaml'))).toBe('bad.yaml');
   });
 });

@@ -11,13 +11,14 @@ import { captureLogs, type LogCapture } from '../../src/log';
 class FakeSink implements StreamerSink {
   toServe = 0n;
   readonly clients: Array<Deferred<ClientResult>> = [];
+  removed = 0;
   stats(): FdSinkStats {
     return { clients: this.clients.length, handles: 0, bytesServed: 0n, bytesToServe: this.toServe, buffersQueued: 0 };
   }
-  addClient(_t: Transport): { done: Deferred<ClientResult> } {
+  addClient(_t: Transport): { done: Deferred<ClientResult>; remove(): void } {
     const done = new Deferred<ClientResult>();
     this.clients.push(done);
-    return { done };
+    return { done, remove: () => { this.removed += 1; done.callback({ reason: 'removed', bytesSent: 0n, bytesSentExact: false, seconds: 0 }); } };
   }
 }
 
@@ -72,6 +73,23 @@ describe('HttpStreamer', () => {
     clock.advance(0.25);
     expect(streamer.mood).toBe('happy');
     void streamer.stop();
+  });
+
+  it('removes a viewer when its deadline (the token expiry) passes, and forgets the timer when it leaves first', () => {
+    const { clock, sink, streamer } = setup(10);
+    const deadlines = [30, null, 60];
+    streamer.viewerDeadline = () => deadlines.shift() ?? null;
+    streamer.handOff(transport, request);
+    streamer.handOff(transport, request);
+    streamer.handOff(transport, request);
+    sink.clients[2]?.callback({ reason: 'closed', bytesSent: 0n, bytesSentExact: false, seconds: 1 });
+    expect(clock.getDelayedCalls()).toHaveLength(1);
+    clock.advance(29);
+    expect(sink.removed).toBe(0);
+    clock.advance(1);
+    expect(sink.removed).toBe(1);
+    expect(streamer.viewers).toBe(1);
+    expect(clock.getDelayedCalls()).toHaveLength(0);
   });
 
   it('fails the viewers waiting for readiness when it turns sad', () => {
