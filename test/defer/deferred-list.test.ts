@@ -4,6 +4,7 @@ import { captureLogs } from '../../src/log';
 import {
   CancelledError, Deferred, DeferredList, Failure, FirstError, fail, gatherResults, succeed, type DeferredListEntry,
 } from 'torsion/defer';
+import { failureOf } from './helpers';
 
 class GenericError extends Error {}
 
@@ -17,15 +18,6 @@ function resultOf<T>(d: Deferred<T>): T {
   });
   if (got === undefined) throw new Error('no result');
   return got.v;
-}
-
-function failureOf(d: Deferred<unknown>): Failure {
-  let got: Failure | undefined;
-  d.addErrback((f: Failure) => {
-    got = f;
-  });
-  if (got === undefined) throw new Error('no failure');
-  return got;
 }
 
 describe('DeferredList', () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AlreadyCalledError, CancelledError, CircularChainError, Deferred, Failure, NonErrorReason, fail, gatherResults, succeed,
 } from 'torsion/defer';
+import { failureOf } from './helpers';
 
 class Boom extends Error {}
 
@@ -23,16 +24,6 @@ function resultOf<T>(d: Deferred<T>): T {
 }
 
 /** The failure of an already-failed Deferred (handled), or throws. */
-function failureOf(d: Deferred<unknown>): Failure {
-  let got: Failure | undefined;
-  d.addErrback((f: Failure) => {
-    got = f;
-    return undefined;
-  });
-  if (got === undefined) throw new Error('Deferred has no failure');
-  return got;
-}
-
 describe('callbacks and chaining', () => {
   it('[D1] callback(x) passes x, plus the extra args given to addCallback', () => {
     const calls: unknown[][] = [];

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CancelledError, Deferred, Failure, NotACoroutineError, fail, fromCoroutine, inlineCallbacks, succeed,
 } from 'torsion/defer';
+import { failureOf } from './helpers';
 
 class UntranslatedError extends Error {}
 class TranslatedError extends Error {}
@@ -15,15 +16,6 @@ class DontFail extends Error {
   constructor(readonly actualValue: number) {
     super('DontFail');
   }
-}
-
-function failureOf(d: Deferred<unknown>): Failure {
-  let got: Failure | undefined;
-  d.addErrback((f: Failure) => {
-    got = f;
-  });
-  if (got === undefined) throw new Error('no failure');
-  return got;
 }
 
 describe('fromCoroutine', () => {

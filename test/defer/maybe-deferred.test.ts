@@ -1,15 +1,7 @@
 /** Tests for src/defer/maybe-deferred.ts: maybeDeferred ([D47], [D48]) and ensureDeferred ([D62]). */
 import { describe, expect, it } from 'vitest';
 import { Deferred, Failure, NotACoroutineError, ensureDeferred, maybeDeferred, succeed } from 'torsion/defer';
-
-function failureOf(d: Deferred<unknown>): Failure {
-  let got: Failure | undefined;
-  d.addErrback((f: Failure) => {
-    got = f;
-  });
-  if (got === undefined) throw new Error('no failure');
-  return got;
-}
+import { failureOf } from './helpers';
 
 describe('maybeDeferred', () => {
   it('[D47] a synchronous return gives a fired Deferred; args are passed', () => {

@@ -5,17 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError, Deferred, Failure, TimeoutError, cancelledToTimedOut } from 'torsion/defer';
 import { Clock } from 'torsion/testing';
+import { failureOf } from './helpers';
 
 const override = (): string => 'OVERRIDDEN';
-
-function failureOf(d: Deferred<unknown>): Failure {
-  let got: Failure | undefined;
-  d.addErrback((f: Failure) => {
-    got = f;
-  });
-  if (got === undefined) throw new Error('no failure');
-  return got;
-}
 
 describe('addTimeout', () => {
   it('[D49] returns the same Deferred', () => {

@@ -11,6 +11,7 @@ import type { Factory } from '../../reactor/interfaces/protocol';
 import type { ReactorSocket } from '../../reactor/interfaces/reactor';
 import type { Transport } from '../../reactor/interfaces/transport';
 import { socketFd } from '../../reactor/transports/addresses';
+import { takeLeftover } from '../../reactor/transports/detach';
 import { dupFd } from '../../reactor/transports/dup-fd';
 import { PorterError } from './errors';
 import { isPassMessage, type ReadyMessage, type StoppingMessage } from './messages';
@@ -34,17 +35,6 @@ export interface PorterClientOptions {
   readonly paths: readonly string[];
   /** Default: `process` (the channel `child_process.fork` opened). */
   readonly channel?: PorterChannel;
-}
-
-/** Everything Node had buffered on the received socket (normally nothing: it never flowed). */
-function takeBuffered(socket: Socket): Buffer {
-  const chunks: Buffer[] = [];
-  for (;;) {
-    const chunk = socket.read() as Buffer | string | null;
-    if (chunk === null) break;
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 function isSocket(value: unknown): value is Socket {
@@ -107,7 +97,7 @@ export class PorterClient {
       handle.reading = false;
       handle.readStop();
     }
-    const buffered = takeBuffered(socket);
+    const buffered = takeLeftover(socket);
     let fd: number;
     try {
       fd = dupFd(socketFd(socket));

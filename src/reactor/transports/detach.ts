@@ -50,7 +50,7 @@ function stopReading(socket: Socket): void {
 }
 
 /** Everything buffered in the socket's readable side that the protocol never saw. */
-function takeLeftover(socket: Socket): Buffer {
+export function takeLeftover(socket: Socket): Buffer {
   const chunks: Buffer[] = [];
   for (;;) {
     const chunk = socket.read() as Buffer | string | null;
