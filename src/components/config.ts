@@ -39,6 +39,8 @@ export interface RecordingConfig {
   /** The mount whose stream is written. */
   readonly mount: string;
   readonly file: string;
+  /** Start a new file every this many seconds (null: one file). */
+  readonly rotateSeconds: number | null;
 }
 
 export interface TlsConfig {
@@ -183,10 +185,11 @@ export function parseServerConfig(value: unknown): ServerConfig {
   if (!Array.isArray(rawRec)) throw new ConfigError('recordings', 'must be a list');
   const recordings = (rawRec as unknown[]).map((r, i) => {
     const field = `recordings[${i}]`;
-    const ro = object(r, field, ['mount', 'file']);
+    const ro = object(r, field, ['mount', 'file', 'rotateSeconds']);
     const m = str(ro, field, 'mount', null);
     if (!paths.has(m)) throw new ConfigError(`${field}.mount`, `no mount '${m}'`);
-    return { mount: m, file: str(ro, field, 'file', null) };
+    const rotateSeconds = ro['rotateSeconds'] === undefined || ro['rotateSeconds'] === null ? null : num(ro, field, 'rotateSeconds', 0, 1, 31_536_000);
+    return { mount: m, file: str(ro, field, 'file', null), rotateSeconds };
   });
   const maxBandwidth = o['maxBandwidth'] === undefined || o['maxBandwidth'] === null ? null
     : int(o, '', 'maxBandwidth', 0, 1000, Number.MAX_SAFE_INTEGER);

@@ -10,7 +10,7 @@ export { Muxer, type MuxFormat } from './muxers';
 export {
   HttpStreamer, slowViewerPolicy, type HttpStreamerOptions, type MountStats, type SlowViewerPolicy, type StreamerSink,
 } from './http-streamer';
-export { DiskRecorder } from './disk-recorder';
+export { DiskRecorder, recordingFileName, type DiskRecorderOptions } from './disk-recorder';
 export { Flow, flowLaunchLine, elementOwner, type FlowOptions } from './flow';
 export { RestartPolicy, type RestartOptions } from './restart-policy';
 export {

@@ -66,7 +66,7 @@ export function serverComponents(config: ServerConfig): ServerComponents {
   });
   const recorders = config.recordings.map((r, i) => {
     const muxer = muxerOf.get(r.mount) as Muxer;
-    return new DiskRecorder(`disk-${i}`, muxer.name, r.file);
+    return new DiskRecorder(`disk-${i}`, muxer.name, r.file, r.rotateSeconds === null ? {} : { rotateSeconds: r.rotateSeconds });
   });
   all.push(...recorders);
   return { all, streamers, recorders };

@@ -54,4 +54,22 @@ describe('torsion launch', () => {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('restarts a chain whose pipeline fails, with backoff, answering 503 meanwhile; SIGTERM → exit 0', async () => {
+    const port = await freePort();
+    const server = await startServer('launch', ['--port', String(port), 'test-source', 'pattern=no-such-pattern', '!', 'vp8-encoder', '!',
+      'webm-muxer', '!', 'http-streamer'], { TORSION_SECRET: SECRET, TORSION_LOG_LEVEL: 'info' });
+    try {
+      await server.waitForStderr(/"msg":"restarting the flow","attempt":2,"delaySeconds":2/, 20_000);
+      expect(server.stderr()).toMatch(/"msg":"restarting the flow","attempt":1,"delaySeconds":1/);
+      expect(server.stderr()).toMatch(/"component":"test","kind":"test-source","from":"waking","to":"sad","reason":"could not set property \\"pattern\\"/);
+      const token = mintToken(SECRET, '/', Math.floor(Date.now() / 1000) + 60);
+      expect((await fetch(`http://127.0.0.1:${port}/http.webm?token=${token}`)).status).toBe(503);
+      const stats = await (await fetch(`http://127.0.0.1:${port}/stats?token=${token}`)).json() as { mood: string };
+      expect(['sad', 'waking']).toContain(stats.mood);
+      expect(await server.stop(), server.stderr()).toBe(0);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AudioEncoder, ComponentError, DiskRecorder, HttpStreamer, Muxer, TestSource, VideoEncoder, elementOwner, flowLaunchLine,
-  parseServerConfig, serverComponents,
+  parseServerConfig, recordingFileName, serverComponents,
 } from '../../src/components/index';
 
 describe('flowLaunchLine', () => {
@@ -23,7 +23,7 @@ describe('flowLaunchLine', () => {
     expect(line).toContain('v-default. ! queue ! m-mux.');
     expect(line).toContain('a-default. ! queue ! m-mux.');
     expect(line).toContain('m-default. ! queue ! multifdsink name=web-sink sync=false');
-    expect(line).toContain('m-default. ! queue ! filesink name=disk-sink location="/tmp/a \\"b\\".webm"');
+    expect(line).toContain('m-default. ! queue ! multifdsink name=disk-sink sync=false');
     // Two consumers of m, each with its own branch off the one tee.
     expect(line.match(/m-default\. ! queue/g)).toHaveLength(2);
   });
@@ -45,6 +45,14 @@ describe('flowLaunchLine', () => {
     expect(elementOwner([cam2, cam], 'cam-videosrc')).toBe(cam);
     expect(elementOwner([cam, cam2], 'queue3')).toBeNull();
     expect(elementOwner([cam, cam2], null)).toBeNull();
+  });
+});
+
+describe('recordingFileName', () => {
+  it('numbers the files after the first before the extension', () => {
+    expect([0, 1, 12].map((n) => recordingFileName('/var/rec/live.webm', n))).toEqual(['/var/rec/live.webm', '/var/rec/live-1.webm', '/var/rec/live-12.webm']);
+    expect(recordingFileName('/var/rec.d/live', 2)).toBe('/var/rec.d/live-2');
+    expect(recordingFileName('/var/rec/.hidden', 1)).toBe('/var/rec/.hidden-1');
   });
 });
 
