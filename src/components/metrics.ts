@@ -18,9 +18,13 @@ export class ServerMetrics {
     const registers = [this.registry];
     new Gauge({ name: 'torsion_viewers', help: 'Viewers streaming now, per mount.', labelNames: ['mount'], registers,
       collect(this: Gauge<'mount'>) { for (const s of streamers) this.set({ mount: s.path }, s.viewers); } });
-    new Gauge({ name: 'torsion_mount_bytes_served', help: 'Bytes written to viewers of a mount (multifdsink bytes-served).',
+    // Cumulative, read from the sink at scrape time; a flow restart starts a new sink (a counter reset, as Prometheus expects).
+    new Counter({ name: 'torsion_mount_bytes_served_total', help: 'Bytes written to viewers of a mount (multifdsink bytes-served).',
       labelNames: ['mount'], registers,
-      collect(this: Gauge<'mount'>) { for (const s of streamers) this.set({ mount: s.path }, Number(s.sinkStats().bytesServed)); } });
+      collect(this: Counter<'mount'>) {
+        this.reset();
+        for (const s of streamers) this.inc({ mount: s.path }, Number(s.sinkStats().bytesServed));
+      } });
     new Gauge({ name: 'torsion_mount_bitrate_bits', help: 'Measured bitrate of a mount, bits per second.', labelNames: ['mount'], registers,
       collect(this: Gauge<'mount'>) { for (const s of streamers) this.set({ mount: s.path }, Math.round(s.bitrate)); } });
     new Gauge({ name: 'torsion_component_mood', help: '1 for the mood a component is in, 0 for the others.',

@@ -144,7 +144,8 @@ describe('torsion serve (a real server process)', () => {
       expect(samples.get('torsion_component_mood{component="vp8",kind="vp8-encoder",mood="happy"}')).toBe(1);
       expect(samples.get('torsion_auth_failures_total{code="TORSION_ERR_AUTH_EXPIRED"}')).toBe(1);
       expect(samples.get('torsion_auth_failures_total{code="TORSION_ERR_AUTH_OUT_OF_SCOPE"}')).toBe(1);
-      expect(samples.get('torsion_mount_bytes_served{mount="/live.webm"}')).toBeGreaterThan(0);
+      expect(samples.get('torsion_mount_bytes_served_total{mount="/live.webm"}')).toBeGreaterThan(0);
+      expect(text).toContain('# TYPE torsion_mount_bytes_served_total counter');
 
       // The status page lists moods and plays the WebM mount.
       const page = await (await fetch(`${base}/?token=${allToken}`)).text();

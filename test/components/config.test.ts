@@ -76,6 +76,7 @@ describe('server configuration', () => {
     expect(fieldOf(() => parseServerConfig({ recordings: [{ mount: '/nope.webm', file: 'x' }] }))).toBe('recordings[0].mount');
     expect(fieldOf(() => parseServerConfig({ recordings: [{ mount: '/live.webm' }] }))).toBe('recordings[0].file');
     expect(fieldOf(() => parseServerConfig({ tls: { port: 8443 } }))).toBe('tls.cert');
+    expect(fieldOf(() => parseServerConfig({ recordings: [{ mount: '/live.webm', file: 'a.webm', rotateSeconds: 0 }] }))).toBe('recordings[0].rotateSeconds');
     expect(fieldOf(() => parseServerConfig({ slowViewers: { policy: 'ignore' } }))).toBe('slowViewers.policy');
     expect(fieldOf(() => parseServerConfig({ maxBandwidth: 10 }))).toBe('maxBandwidth');
     expect(fieldOf(() => parseServerConfig({ expireViewers: 'yes' }))).toBe('expireViewers');
