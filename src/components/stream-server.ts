@@ -146,8 +146,11 @@ export class StreamServer {
       return s;
     }, (failure: Failure): Deferred<StreamServer> => {
       const error = (failure.value as { subFailure?: Failure }).subFailure?.value ?? failure.value;
-      listening.addCallback((p) => p.stopListening());
-      return flow.stop().addBoth(() => fail<StreamServer>(error));
+      // A failed listen's result was consumed by the list (undefined): only a bound port needs closing.
+      const close = (p: ListeningPort | null | undefined): Deferred<void> | null => (p === undefined || p === null ? null : p.stopListening());
+      return new DeferredList<unknown>([listening.addCallback(close) as Deferred<unknown>, tls.addCallback(close) as Deferred<unknown>,
+        flow.stop() as Deferred<unknown>], { consumeErrors: true })
+        .addCallback(() => fail<StreamServer>(error));
     });
   }
 

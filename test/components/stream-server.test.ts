@@ -3,8 +3,11 @@
  * viewers get media, `stop()` closes them, and the process's fds return to their baseline (plus
  * the 2 bus fds node-gtk never frees per pipeline; docs/gst.md).
  */
-import { readdirSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { firstValueFrom, filter } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamServer, parseServerConfig, type Mood } from '../../src/components/index';
@@ -57,5 +60,35 @@ describe('StreamServer (in-process)', () => {
     expect(logs.records.filter((r) => r.message === 'viewer left')).toHaveLength(2);
     // The pipeline's bus socket pair is never freed by node-gtk (docs/gst.md); everything else is.
     expect(openFds()).toBe(before + 2);
+  }, 60_000);
+
+  it('fails to start when the TLS port is taken, and releases the HTTP port, the pipeline and every fd', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'torsion-ss-'));
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=x'],
+      { stdio: 'ignore' });
+    const blocker = createServer();
+    const taken = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as AddressInfo).port)));
+    const httpPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => { const p = (probe.address() as AddressInfo).port; probe.close(() => resolve(p)); });
+    });
+    const before = openFds();
+    try {
+      const config = parseServerConfig({ port: httpPort, tls: { port: taken, cert, key }, source: { width: 160, height: 120, framerate: 10 },
+        mounts: [{ path: '/live.webm' }] });
+      const started = StreamServer.start({ config, reactor: realTime, secret: SECRET, wallClock: anchoredClock(realTime, Date.now() / 1000) });
+      await expect(within(started, 20, 'start')).rejects.toMatchObject({ code: 'TORSION_ERR_CANNOT_LISTEN' });
+      // The HTTP port it did bind is free again.
+      await within(new Promise<void>((resolve, reject) => {
+        const again = createServer();
+        again.once('error', reject);
+        again.listen(httpPort, '127.0.0.1', () => again.close(() => resolve()));
+      }), 10, 'rebind');
+      expect(openFds()).toBe(before + 2);
+    } finally {
+      blocker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
