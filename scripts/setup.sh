@@ -24,6 +24,8 @@ DEB_PACKAGES=(
   # used by tests: CA tools for TLS certificates, procps for process checks, curl as an HTTP
   # client, Chromium (driven by playwright-core) to play the status page's <video>
   openssl procps curl chromium fonts-dejavu-core
+  # the Twisted baseline of bench/fanout
+  python3-twisted
 )
 
 missing=()
