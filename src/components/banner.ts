@@ -17,6 +17,7 @@ export function serverBanner(server: StreamServer, host: string, pid: number, se
     const label = m.contentType.endsWith('/webm') ? 'WebM:' : m.contentType.endsWith('/ogg') ? 'Ogg:' : `${m.path}:`;
     lines.push(`  ${label.padEnd(12)} ${base}${m.path}?token=${server.token(day, m.path)}`);
   }
+  if (server.ports.ingest !== null) lines.push(`  producers:   PUT http://source:<password>@${shown}:${server.ports.ingest}${server.ingestPath ?? ''}`);
   if (server.ports.https !== null) lines.push(`  HTTPS:       https://${shown}:${server.ports.https}/?token=${server.token(day)}`);
   const webm = server.parts.streamers.find((m) => m.contentType.endsWith('/webm'));
   if (webm !== undefined) {

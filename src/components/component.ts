@@ -10,6 +10,7 @@
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { succeed, type Deferred } from '../defer/deferred';
 import type { ReactorTime } from '../defer/time';
+import type { GstReactor } from '../gst/host';
 import type { Pipeline } from '../gst/pipeline';
 import { getLogger } from '../log';
 import { ComponentError } from './errors';
@@ -32,6 +33,8 @@ export interface ComponentStats {
 export interface AttachContext {
   readonly pipeline: Pipeline;
   readonly time: ReactorTime;
+  /** The reactor the flow runs on (for components that make pipelines of their own). */
+  readonly reactor: GstReactor;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;

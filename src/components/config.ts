@@ -12,10 +12,17 @@ import type { SlowViewerPolicy } from './http-streamer';
 import type { MuxFormat } from './muxers';
 
 export interface SourceConfig {
-  readonly type: 'test';
+  /** `test`: the built-in test source; `ingest`: a producer pushes a stream (docs/components.md). */
+  readonly type: 'test' | 'ingest';
   readonly width: number;
   readonly height: number;
   readonly framerate: number;
+  /** Ingest: the port producers connect to. */
+  readonly port: number;
+  /** Ingest: the path producers push to. */
+  readonly path: string;
+  /** Ingest: the source password (user `source`); `TORSION_SOURCE_PASSWORD` fills it in `torsion serve`. */
+  readonly password: string | null;
 }
 
 export interface EncodingConfig {
@@ -156,13 +163,18 @@ export function parseServerConfig(value: unknown): ServerConfig {
     tls = { port: int(t, 'tls', 'port', 8843, 0, 65535), cert: str(t, 'tls', 'cert', null), key: str(t, 'tls', 'key', null) };
   }
   const passwordFile = o['passwordFile'] === undefined || o['passwordFile'] === null ? null : str(o, '', 'passwordFile', null);
-  const s = object(o['source'] ?? {}, 'source', ['type', 'width', 'height', 'framerate']);
+  const s = object(o['source'] ?? {}, 'source', ['type', 'width', 'height', 'framerate', 'port', 'path', 'password']);
   const source: SourceConfig = {
-    type: oneOf(s, 'source', 'type', ['test'] as const, 'test') as 'test',
+    type: oneOf(s, 'source', 'type', ['test', 'ingest'] as const, 'test') as 'test' | 'ingest',
     width: int(s, 'source', 'width', 320, 16, 7680),
     height: int(s, 'source', 'height', 240, 16, 4320),
     framerate: int(s, 'source', 'framerate', 15, 1, 120),
+    port: int(s, 'source', 'port', 8801, 0, 65535),
+    path: str(s, 'source', 'path', '/ingest'),
+    password: s['password'] === undefined || s['password'] === null ? null : str(s, 'source', 'password', null),
   };
+  if (!PATH.test(source.path)) throw new ConfigError('source.path', `'${source.path}' is not a path`);
+  if (source.password !== null && source.password.length < 8) throw new ConfigError('source.password', 'must have at least 8 characters');
   const e = object(o['encoding'] ?? {}, 'encoding', ['videoBitrate', 'keyframeDistance', 'vorbisQuality', 'opusBitrate']);
   const encoding: EncodingConfig = {
     videoBitrate: int(e, 'encoding', 'videoBitrate', 400_000, 10_000, 100_000_000),

@@ -132,7 +132,7 @@ export class Flow {
     try {
       pipeline = Pipeline.launch(line, { reactor });
       this.pipe = pipeline;
-      for (const c of this.components) c.attach({ pipeline, time: reactor });
+      for (const c of this.components) c.attach({ pipeline, time: reactor, reactor });
     } catch (error) {
       for (const c of this.components) c.setMood('sad', error instanceof Error ? error.message : String(error));
       this.scheduleRestart();

@@ -10,6 +10,8 @@ export { Muxer, type MuxFormat } from './muxers';
 export {
   HttpStreamer, slowViewerPolicy, type HttpStreamerOptions, type MountStats, type SlowViewerPolicy, type StreamerSink,
 } from './http-streamer';
+export { IngestSource, type IngestSourceOptions } from './ingest-source';
+export { IngestFactory, IngestProtocol, type IngestOptions, type ProducerSink } from './ingest-protocol';
 export { DiskRecorder, recordingFileName, type DiskRecorderOptions } from './disk-recorder';
 export { Flow, flowLaunchLine, elementOwner, type FlowOptions } from './flow';
 export { RestartPolicy, type RestartOptions } from './restart-policy';

@@ -9,12 +9,15 @@ import type { ServerConfig } from './config';
 import { DiskRecorder } from './disk-recorder';
 import { AudioEncoder, VideoEncoder, type AudioCodec, type VideoCodec } from './encoders';
 import { HttpStreamer } from './http-streamer';
+import { IngestSource } from './ingest-source';
 import { Muxer } from './muxers';
 import { TestSource } from './test-source';
 
 /** The components of a server, by role. */
 export interface ServerComponents {
   readonly all: readonly Component[];
+  /** The ingest source, when producers push the stream. */
+  readonly ingest?: IngestSource;
   readonly streamers: readonly HttpStreamer[];
   readonly recorders: readonly DiskRecorder[];
 }
@@ -27,7 +30,8 @@ export function mountSlug(path: string): string {
 
 /** Builds the components a configuration describes. */
 export function serverComponents(config: ServerConfig): ServerComponents {
-  const source = new TestSource('source', { width: config.source.width, height: config.source.height, framerate: config.source.framerate });
+  const size = { width: config.source.width, height: config.source.height, framerate: config.source.framerate };
+  const source = config.source.type === 'ingest' ? new IngestSource('source', size) : new TestSource('source', size);
   const all: Component[] = [source];
   const videoEncoders = new Map<VideoCodec, VideoEncoder>();
   const audioEncoders = new Map<AudioCodec, AudioEncoder>();
@@ -69,7 +73,7 @@ export function serverComponents(config: ServerConfig): ServerComponents {
     return new DiskRecorder(`disk-${i}`, muxer.name, r.file, r.rotateSeconds === null ? {} : { rotateSeconds: r.rotateSeconds });
   });
   all.push(...recorders);
-  return { all, streamers, recorders };
+  return source instanceof IngestSource ? { all, streamers, recorders, ingest: source } : { all, streamers, recorders };
 }
 
 /** Flumotion's bandwidth rule: refuse when (viewers + 1) × bitrate of the mount would pass the limit. */

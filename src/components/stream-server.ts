@@ -30,7 +30,8 @@ import type { Component } from './component';
 import type { ServerConfig } from './config';
 import { DiskRecorder } from './disk-recorder';
 import { HttpStreamer } from './http-streamer';
-import { ComponentError } from './errors';
+import { ComponentError, ConfigError } from './errors';
+import { IngestFactory } from './ingest-protocol';
 import { Flow } from './flow';
 import { ServerMetrics } from './metrics';
 import { bandwidthRefusal, serverComponents, type ServerComponents } from './server-flow';
@@ -67,6 +68,7 @@ export class StreamServer {
     readonly metrics: ServerMetrics,
     readonly port: ListeningPort,
     readonly tlsPort: ListeningPort | null,
+    readonly ingestPort: ListeningPort | null,
   ) {
     this.startedAt = options.reactor.seconds();
   }
@@ -138,9 +140,17 @@ export class StreamServer {
           return fail<ListeningPort | null>(error);
         }
       })();
-    const both = new DeferredList<unknown>([listening as Deferred<unknown>, tls as Deferred<unknown>], { fireOnOneErrback: true, consumeErrors: true });
-    return both.addCallbacks((results): StreamServer => {
-      server = new StreamServer(options, flow, parts, metrics, results[0]?.[1] as ListeningPort, (results[1]?.[1] ?? null) as ListeningPort | null);
+    const ingest = parts.ingest === undefined ? succeed<ListeningPort | null>(null) : (() => {
+      const password = config.source.password;
+      if (password === null) return fail<ListeningPort | null>(new ConfigError('source.password', 'an ingest source needs a password'));
+      const ingestFactory = new IngestFactory({ path: config.source.path, password, sink: parts.ingest, time: reactor });
+      return reactor.listenTCP(config.source.port, ingestFactory, { interface: config.host }).addCallback((p): ListeningPort | null => p);
+    })();
+    const all = new DeferredList<unknown>([listening as Deferred<unknown>, tls as Deferred<unknown>, ingest as Deferred<unknown>],
+      { fireOnOneErrback: true, consumeErrors: true });
+    return all.addCallbacks((results): StreamServer => {
+      server = new StreamServer(options, flow, parts, metrics, results[0]?.[1] as ListeningPort, (results[1]?.[1] ?? null) as ListeningPort | null,
+        (results[2]?.[1] ?? null) as ListeningPort | null);
       const s = server;
       reactor.addSystemEventTrigger('before', 'shutdown', () => s.stop());
       return s;
@@ -149,18 +159,23 @@ export class StreamServer {
       // A failed listen's result was consumed by the list (undefined): only a bound port needs closing.
       const close = (p: ListeningPort | null | undefined): Deferred<void> | null => (p === undefined || p === null ? null : p.stopListening());
       return new DeferredList<unknown>([listening.addCallback(close) as Deferred<unknown>, tls.addCallback(close) as Deferred<unknown>,
-        flow.stop() as Deferred<unknown>], { consumeErrors: true })
+        ingest.addCallback(close) as Deferred<unknown>, flow.stop() as Deferred<unknown>], { consumeErrors: true })
         .addCallback(() => fail<StreamServer>(error));
     });
   }
 
   /** The HTTP(S) port numbers actually bound. */
-  get ports(): { readonly http: number; readonly https: number | null } {
+  get ports(): { readonly http: number; readonly https: number | null; readonly ingest: number | null } {
     const num = (p: ListeningPort | null): number | null => {
       const a = p?.getHost();
       return a !== undefined && a.type === 'TCP' ? a.port : null;
     };
-    return { http: num(this.port) ?? 0, https: num(this.tlsPort) };
+    return { http: num(this.port) ?? 0, https: num(this.tlsPort), ingest: num(this.ingestPort) };
+  }
+
+  /** The path producers push to, when the source is an ingest source. */
+  get ingestPath(): string | null {
+    return this.parts.ingest === undefined ? null : this.options.config.source.path;
   }
 
   /** A token for `path` (default `/`: every path) valid `ttlSeconds` from now. */
@@ -182,7 +197,7 @@ export class StreamServer {
   stop(): Deferred<void> {
     if (this.stopping !== null) return this.stopping;
     getLogger().info('stream server stopping: closing viewers and the pipeline');
-    const ports = [this.port, this.tlsPort].filter((p): p is ListeningPort => p !== null);
+    const ports = [this.port, this.tlsPort, this.ingestPort].filter((p): p is ListeningPort => p !== null);
     this.stopping = new DeferredList(ports.map((p) => p.stopListening()), { consumeErrors: true })
       .addCallback(() => this.flow.stop());
     return this.stopping;

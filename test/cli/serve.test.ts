@@ -4,8 +4,8 @@
  * (souphttpsrc → matroskademux → vp8dec, oggdemux → theoradec), 401 without credentials, 403 with
  * an expired token, 503 past maxViewers, /stats and /metrics, a disk recording, and SIGTERM → exit 0.
  */
-import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,12 @@ describe('torsion serve (in-process: arguments and config errors)', () => {
     io = captureIO();
     expect(await serveCommand.run(['--check'], io)).toBe(0);
     expect(JSON.parse(io.out()).port).toBe(8800);
+    const ingest = join(dir, 'ingest-check.yaml');
+    writeFileSync(ingest, 'source: { type: ingest }\n');
+    io = captureIO('', { TORSION_SOURCE_PASSWORD: 'from-the-environment' });
+    expect(await serveCommand.run(['--config', ingest, '--check'], io)).toBe(0);
+    expect(JSON.parse(io.out()).source).toMatchObject({ type: 'ingest', port: 8801, path: '/ingest', password: '(set)' });
+    expect(io.out()).not.toContain('from-the-environment');
 
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ mounts: [{ path: '/a.webm', video: 'theora' }] }));
@@ -273,4 +279,59 @@ describe('torsion serve (a real server process)', () => {
       blocker.close();
     }
   }, 40_000);
+
+  it('transcodes a stream a producer process pushes (Icecast-style PUT) to both mounts, one producer at a time', async () => {
+    const [port, ingestPort] = [await freePort(), await freePort()];
+    const config = join(dir, 'ingest.yaml');
+    writeFileSync(config, `port: ${port}\nsource: { type: ingest, port: ${ingestPort}, width: 160, height: 120, framerate: 10 }\n`);
+    const server = await serve(['--config', config], { TORSION_SECRET: SECRET, TORSION_SOURCE_PASSWORD: 'producer-password' });
+    const token = mintToken(SECRET, '/', Math.floor(Date.now() / 1000) + 60);
+    const auth = `Basic ${Buffer.from('source:producer-password').toString('base64')}`;
+    const connectProducer = (): Promise<{ socket: Socket; answer: string }> => new Promise((resolve, reject) => {
+      const socket = connect(ingestPort, '127.0.0.1', () => socket.write(`PUT /ingest HTTP/1.0\r\nAuthorization: ${auth}\r\n\r\n`));
+      socket.once('error', reject);
+      socket.once('data', (d: Buffer) => resolve({ socket, answer: d.toString('latin1') }));
+    });
+    let producer: ChildProcess | null = null;
+    try {
+      expect(server.banner).toContain(`producers:   PUT http://source:<password>@127.0.0.1:${ingestPort}/ingest`);
+      await server.waitForStderr(/"component":"source","kind":"ingest-source","from":"waking","to":"hungry"/, 20_000);
+      const first = await connectProducer();
+      expect(first.answer).toMatch(/^HTTP\/1\.0 200 OK/);
+      // The producer: a live WebM encoder writing straight into the accepted socket (fd 3).
+      producer = spawn('gst-launch-1.0', ['-q', 'videotestsrc', 'is-live=true', 'pattern=smpte', '!', 'video/x-raw,width=320,height=240,framerate=15/1',
+        '!', 'vp8enc', 'deadline=1', '!', 'webmmux', 'name=m', 'streamable=true', '!', 'fdsink', 'fd=3',
+        'audiotestsrc', 'is-live=true', '!', 'audioconvert', '!', 'vorbisenc', '!', 'm.'], { stdio: ['ignore', 'ignore', 'pipe', first.socket] });
+      first.socket.destroy(); // the child holds its own copy of the fd
+      await server.waitForStderr(/"msg":"producer connected","component":"source"/, 20_000);
+      const second = await connectProducer();
+      expect(second.answer).toMatch(/^HTTP\/1\.[01] 409/);
+      second.socket.destroy();
+
+      const [webm, ogg] = await Promise.all([
+        run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=http://127.0.0.1:${port}/live.webm?token=${token}`, 'num-buffers=40', '!',
+          'matroskademux', '!', 'vp8dec', '!', 'fakesink', 'silent=false'], 40_000),
+        run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=http://127.0.0.1:${port}/live.ogg?token=${token}`, 'num-buffers=40', '!',
+          'oggdemux', '!', 'theoradec', '!', 'fakesink', 'silent=false'], 40_000),
+      ]);
+      expect(frames(webm.stdout), webm.stderr).toBeGreaterThanOrEqual(5);
+      expect(frames(ogg.stdout), ogg.stderr).toBeGreaterThanOrEqual(5);
+      const stats = await (await fetch(`http://127.0.0.1:${port}/stats?token=${token}`)).json() as {
+        components: Array<{ name: string; mood: string; producer?: string | null; producers?: number }> };
+      expect(stats.components[0]).toMatchObject({ name: 'source', mood: 'happy', producers: 1 });
+      expect(stats.components[0]?.producer).toMatch(/^127\.0\.0\.1:\d+$/);
+
+      // The producer goes away: the source is hungry again, the mounts keep streaming (black, silence).
+      producer.kill('SIGKILL');
+      await server.waitForStderr(/"msg":"producer left","component":"source"/, 20_000);
+      await server.waitForStderr(/"component":"source","kind":"ingest-source","from":"happy","to":"hungry"/, 5_000);
+      const viewer = await rawViewer(port, `/live.webm?token=${token}`);
+      await viewer.received(viewer.head.length + 4 + 1000);
+      viewer.socket.destroy();
+      expect(await server.stop(), server.stderr()).toBe(0);
+    } finally {
+      if (producer !== null && producer.exitCode === null) producer.kill('SIGKILL');
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, 90_000);
 });

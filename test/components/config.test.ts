@@ -66,6 +66,10 @@ describe('server configuration', () => {
     expect(fieldOf(() => parseServerConfig([]))).toBe('');
     expect(fieldOf(() => parseServerConfig({ source: { width: 2 } }))).toBe('source.width');
     expect(fieldOf(() => parseServerConfig({ source: { type: 'camera' } }))).toBe('source.type');
+    expect(fieldOf(() => parseServerConfig({ source: { type: 'ingest', password: 'short' } }))).toBe('source.password');
+    expect(fieldOf(() => parseServerConfig({ source: { type: 'ingest', path: 'ingest' } }))).toBe('source.path');
+    expect(parseServerConfig({ source: { type: 'ingest', password: 'long enough' } }).source)
+      .toEqual({ type: 'ingest', width: 320, height: 240, framerate: 15, port: 8801, path: '/ingest', password: 'long enough' });
     expect(fieldOf(() => parseServerConfig({ mounts: [] }))).toBe('mounts');
     expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm' }, { format: 'ogg' }] }))).toBe('mounts[1].path');
     expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm', video: 'theora' }] }))).toBe('mounts[0].video');

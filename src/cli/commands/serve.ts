@@ -31,7 +31,8 @@ Options:
   -h, --help          show this help
 
 Environment: TORSION_SECRET (token secret, at least 16 bytes; random when unset), PORT,
-TORSION_LOG_LEVEL (debug, info, warn, error, silent).
+TORSION_SOURCE_PASSWORD (the producers' password with source.type ingest), TORSION_LOG_LEVEL
+(debug, info, warn, error, silent).
 
 Exit status: 0 after a clean stop; 1 when the server cannot start; 2 for a usage or config error.
 `;
@@ -78,7 +79,10 @@ export function loadServeConfig(o: { config: string | null; port: number | null;
     if (typeof p === 'string') throw new RangeError(p);
     port = p;
   }
-  return { ...base, port, host: o.host ?? base.host };
+  const sourcePassword = env['TORSION_SOURCE_PASSWORD'];
+  const source = base.source.password === null && sourcePassword !== undefined && sourcePassword !== ''
+    ? { ...base.source, password: sourcePassword } : base.source;
+  return { ...base, port, host: o.host ?? base.host, source };
 }
 
 /**
@@ -138,7 +142,8 @@ export const serveCommand: Command = {
       return 2;
     }
     if (o.check) {
-      io.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+      const shown = config.source.password === null ? config : { ...config, source: { ...config.source, password: '(set)' } };
+      io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       return 0;
     }
     return runStreamServer(io, config, 'serve');
