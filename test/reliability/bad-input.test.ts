@@ -172,7 +172,7 @@ describe('bad input against torsion serve', () => {
     const params = { N: 1024, r: 8, p: 1 };
     const alice = await hashPassword('alice-password', { params }).asPromise();
     const bob = await hashPassword('bob-password', { params }).asPromise();
-    const [, , , , salt = "", hash = ""] = bob.split("$");
+    const [, , , , salt = '', hash = ''] = bob.split('$');
     const passwd = join(dir, 'broken.passwd');
     writeFileSync(passwd, [
       '# users',
