@@ -3,7 +3,7 @@
  * of viewers.ts against 127.0.0.1:<port>, each with its own token, and prints JSON lines on stdout:
  * `{"event":"window-start"}`, `{"event":"window-end"}`, then `{"event":"result",…}`. Exits when done.
  * Run: npx tsx bench/fanout/loadgen.ts --port P --viewers 1000 [--seconds 10] [--batch 200]
- *      [--mode http|raw] [--secret S] [--kbps 64] [--ramp-timeout 60]
+ *      [--mode http|raw (raw: batches wait for first bytes)] [--secret S] [--kbps 64] [--ramp-timeout 60]
  */
 import { mintToken } from '../../src/index';
 import { byteRate, numberFlag, parseFlags } from './common';
@@ -20,6 +20,7 @@ const report = await runViewers({
   batch: numberFlag(flags, 'batch', 200),
   seconds: numberFlag(flags, 'seconds', 10),
   mode: flags.get('mode') === 'raw' ? 'raw' : 'http',
+  awaitFirstByte: flags.get('mode') === 'raw',
   target: (i) => `/live.raw?token=${mintToken(secret, '/live.raw', expires + (i % 60))}`,
   nominal: byteRate({ kbps: numberFlag(flags, 'kbps', 64), buffersPerSecond: 20 }),
   rampTimeout: numberFlag(flags, 'ramp-timeout', 60),

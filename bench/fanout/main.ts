@@ -68,9 +68,11 @@ for (const viewers of counts) {
     process.stderr.write(`fanout: ${name} × ${viewers}\n`);
     const target = await startTarget(name, { spec, secret, shards });
     try {
-      // tcpserversink listens with a tiny backlog: open its viewers a few at a time (they still count).
-      const batch = name === 'tcpserversink' ? 8 : numberFlag(flags, 'batch', 200);
-      rows.push(await runOne(target, { viewers, seconds, batch, kbps: spec.kbps, secret }) as Row);
+      // tcpserversink listens with a tiny backlog: open its viewers a few at a time, each batch once
+      // served (loadgen raw mode), and give it longer to ramp.
+      const raw = name === 'tcpserversink';
+      const batch = raw ? 5 : numberFlag(flags, 'batch', 200);
+      rows.push(await runOne(target, { viewers, seconds, batch, kbps: spec.kbps, secret, rampTimeout: raw ? 240 : 60 }) as Row);
     } finally {
       await target.stop();
     }

@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly batch: number;
   readonly kbps: number;
   readonly secret: string;
+  /** Seconds the load generator waits for every first byte (default 60). */
+  readonly rampTimeout?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -30,7 +32,8 @@ export async function runOne(target: RunningTarget, options: RunOptions): Promis
   const loadgen = spawn('bash', ['-c', 'ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"', 'bash',
     process.execPath, '--import', 'tsx', fileURLToPath(new URL('./loadgen.ts', import.meta.url)),
     '--port', String(target.port), '--viewers', String(options.viewers), '--seconds', String(options.seconds),
-    '--batch', String(options.batch), '--mode', target.mode, '--secret', options.secret, '--kbps', String(options.kbps)],
+    '--batch', String(options.batch), '--mode', target.mode, '--secret', options.secret, '--kbps', String(options.kbps),
+    '--ramp-timeout', String(options.rampTimeout ?? 60)],
   { stdio: ['ignore', 'pipe', 'inherit'] });
   let cpu0 = 0;
   let cpu1 = 0;

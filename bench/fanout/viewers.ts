@@ -25,6 +25,11 @@ export interface ViewerOptions {
   readonly nominal: number;
   /** Seconds to wait for every viewer's first byte before measuring anyway. */
   readonly rampTimeout: number;
+  /**
+   * Wait for each batch's first bytes (not just its connects) before opening the next: for servers
+   * with a tiny listen backlog (tcpserversink), whose overflowing connects would sit in SYN-ACK backoff.
+   */
+  readonly awaitFirstByte?: boolean;
   /** Called at the start and end of the measured window (the orchestrator samples the server then). */
   readonly onEvent?: (event: 'window-start' | 'window-end') => void;
 }
@@ -101,7 +106,12 @@ export async function runViewers(options: ViewerOptions): Promise<ViewerReport> 
     for (let j = i; j < Math.min(options.count, i + options.batch); j++) {
       const v = open(options, j);
       viewers.push(v);
-      batch.push(new Promise((r) => { v.socket.once('connect', () => r()); v.socket.once('close', () => r()); }));
+      batch.push(new Promise((r) => {
+        const first = options.awaitFirstByte === true;
+        v.socket.once(first ? 'data' : 'connect', () => r());
+        v.socket.once('close', () => r());
+        if (first) setTimeout(r, 5000);
+      }));
     }
     await Promise.all(batch);
   }
@@ -135,6 +145,7 @@ export async function runViewers(options: ViewerOptions): Promise<ViewerReport> 
     closedEarly: viewers.filter((v) => v.closed).length,
     bytesInWindow: viewers.reduce((sum, v) => sum + (v.atWindowEnd - v.atWindowStart), 0),
   };
+  await sleep(500);                                            // the server reports before its viewers leave
   for (const v of viewers) v.socket.destroy();
   return report;
 }
