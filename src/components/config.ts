@@ -8,7 +8,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { AudioCodec, VideoCodec } from './encoders';
 import { ConfigError } from './errors';
-import type { SlowViewerPolicy } from './http-streamer';
+import type { Burst, SlowViewerPolicy } from './http-streamer';
 import type { MuxFormat } from './muxers';
 
 export interface SourceConfig {
@@ -71,6 +71,8 @@ export interface ServerConfig {
   /** Most bits per second sent to viewers in total; a viewer that would pass it is answered 503. */
   readonly maxBandwidth: number | null;
   readonly slowViewers: { readonly policy: SlowViewerPolicy; readonly lagBytes: number; readonly timeout: number };
+  /** Burst on connect for every mount (`{seconds}` or `{bytes}`), or null. */
+  readonly burst: Burst | null;
   /** End a token viewer's stream when its token expires (Flumotion's keycard duration). */
   readonly expireViewers: boolean;
   /** Failed logins allowed per address in a burst, and forgiven per second. */
@@ -154,7 +156,7 @@ function mount(value: unknown, field: string, fallbackMax: number): MountConfig 
 /** Validates a parsed configuration value (undefined/null: all defaults). */
 export function parseServerConfig(value: unknown): ServerConfig {
   const o = object(value ?? {}, '', ['port', 'host', 'tls', 'passwordFile', 'source', 'encoding', 'mounts', 'recordings',
-    'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit', 'expireViewers']);
+    'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit', 'expireViewers', 'burst']);
   const port = int(o, '', 'port', 8800, 0, 65535);
   const host = str(o, '', 'host', '127.0.0.1');
   let tls: TlsConfig | null = null;
@@ -213,9 +215,15 @@ export function parseServerConfig(value: unknown): ServerConfig {
   };
   const rl = object(o['authRateLimit'] ?? {}, 'authRateLimit', ['burst', 'refillPerSecond']);
   const authRateLimit = { burst: int(rl, 'authRateLimit', 'burst', 10, 1, 1_000_000), refillPerSecond: num(rl, 'authRateLimit', 'refillPerSecond', 0.1, 0.0001, 1e6) };
+  let burst: Burst | null = null;
+  if (o['burst'] !== undefined && o['burst'] !== null) {
+    const b = object(o['burst'], 'burst', ['seconds', 'bytes']);
+    if ((b['seconds'] === undefined) === (b['bytes'] === undefined)) throw new ConfigError('burst', 'give exactly one of seconds and bytes');
+    burst = b['seconds'] !== undefined ? { seconds: num(b, 'burst', 'seconds', 0, 0.1, 60) } : { bytes: int(b, 'burst', 'bytes', 0, 1000, 100_000_000) };
+  }
   const expireViewers = o['expireViewers'] ?? true;
   if (typeof expireViewers !== 'boolean') throw new ConfigError('expireViewers', `must be true or false, got ${JSON.stringify(expireViewers)}`);
-  return { port, host, tls, passwordFile, source, encoding, mounts, recordings, maxBandwidth, slowViewers, authRateLimit, expireViewers };
+  return { port, host, tls, passwordFile, source, encoding, mounts, recordings, maxBandwidth, slowViewers, authRateLimit, expireViewers, burst };
 }
 
 /** Parses a JSON or YAML config text (YAML is a superset of JSON); `source` names the file in errors. */

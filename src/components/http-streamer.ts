@@ -25,6 +25,9 @@ export interface StreamerSink {
   addClient(transport: Transport): Pick<SinkClient, 'done' | 'remove'>;
 }
 
+/** Burst on connect: a new viewer first gets this much of the recent stream, from a keyframe. */
+export type Burst = { readonly seconds: number } | { readonly bytes: number };
+
 /** What happens to a viewer that cannot keep up. */
 export type SlowViewerPolicy = 'drop' | 'resync';
 
@@ -43,6 +46,8 @@ export interface HttpStreamerOptions {
   readonly clientTimeout?: number;
   /** Seconds without new data after which a happy streamer turns hungry (default 5). */
   readonly starvedAfter?: number;
+  /** Burst on connect (replaces the slow-viewer limits with Flumotion's burst limits). */
+  readonly burst?: Burst;
 }
 
 /** Per-mount statistics. */
@@ -77,6 +82,29 @@ export function slowViewerPolicy(policy: SlowViewerPolicy, lagBytes: number, cli
   };
 }
 
+/**
+ * Flumotion's burst-on-connect (prior-art A.4, with GStreamer 1.x's `burst-format`/`unit-format`):
+ * the sink policy, and the minimum the sink must keep queued (`time-min`/`bytes-min`) so the burst
+ * is there to send.
+ */
+export function burstPolicy(burst: Burst, clientTimeout: number): { readonly policy: SinkPolicy; readonly keep: readonly [string, bigint] } {
+  if ('seconds' in burst) {
+    const ns = (seconds: number): bigint => BigInt(Math.round(seconds * 1e9));
+    const t = burst.seconds;
+    return {
+      policy: { syncMethod: 'burst-keyframe', burst: { format: 'time', value: ns(t) }, clientTimeout,
+        limits: { format: 'time', softMax: ns(t + 8), hardMax: ns(t + 10), recoverPolicy: 'keyframe' } },
+      keep: ['time-min', ns(t + 5)],
+    };
+  }
+  const b = Math.round(burst.bytes);
+  return {
+    policy: { syncMethod: 'burst-keyframe', burst: { format: 'bytes', value: b }, clientTimeout,
+      limits: { format: 'bytes', softMax: b + 1024 * 1024, hardMax: b + 2048 * 1024, recoverPolicy: 'keyframe' } },
+    keep: ['bytes-min', BigInt(b + 512 * 1024)],
+  };
+}
+
 /** An HTTP mount fed by a multifdsink. */
 export class HttpStreamer extends Component implements HttpMount {
   readonly kind = 'http-streamer';
@@ -91,6 +119,7 @@ export class HttpStreamer extends Component implements HttpMount {
   /** Called when a viewer is refused by a limit, or joins, or leaves (for metrics). */
   onViewer: ((event: 'joined' | 'left' | 'refused', streamer: HttpStreamer) => void) | null = null;
   private readonly policy: SinkPolicy;
+  private readonly keep: readonly [string, bigint] | null;
   private sink: StreamerSink | null = null;
   private time: ReactorTime | null = null;
   private ready: Deferred<void> | null = null;
@@ -111,7 +140,10 @@ export class HttpStreamer extends Component implements HttpMount {
     this.contentType = options.contentType;
     this.maxViewers = options.maxViewers ?? 1000;
     this.starvedAfter = options.starvedAfter ?? 5;
-    this.policy = slowViewerPolicy(options.slowViewers ?? 'resync', options.lagBytes ?? 2_000_000, options.clientTimeout ?? 20);
+    const timeout = options.clientTimeout ?? 20;
+    const burst = options.burst === undefined ? null : burstPolicy(options.burst, timeout);
+    this.policy = burst?.policy ?? slowViewerPolicy(options.slowViewers ?? 'resync', options.lagBytes ?? 2_000_000, timeout);
+    this.keep = burst?.keep ?? null;
   }
 
   /** Viewers streaming now. */
@@ -130,6 +162,7 @@ export class HttpStreamer extends Component implements HttpMount {
 
   override attach(context: AttachContext): void {
     this.attachSink(FdSink.attach(context.pipeline, `${this.name}-sink`, this.policy), context.time);
+    if (this.keep !== null) context.pipeline.setProperty(`${this.name}-sink`, this.keep[0], this.keep[1]);
   }
 
   /** Uses `sink` for viewers and `time` for readiness checks and bitrate samples. */

@@ -8,7 +8,7 @@ export { TestSource, type TestSourceOptions } from './test-source';
 export { VideoEncoder, AudioEncoder, type VideoCodec, type AudioCodec, type VideoEncoderOptions, type AudioEncoderOptions } from './encoders';
 export { Muxer, type MuxFormat } from './muxers';
 export {
-  HttpStreamer, slowViewerPolicy, type HttpStreamerOptions, type MountStats, type SlowViewerPolicy, type StreamerSink,
+  HttpStreamer, slowViewerPolicy, burstPolicy, type Burst, type HttpStreamerOptions, type MountStats, type SlowViewerPolicy, type StreamerSink,
 } from './http-streamer';
 export { IngestSource, type IngestSourceOptions } from './ingest-source';
 export { IngestFactory, IngestProtocol, type IngestOptions, type ProducerSink } from './ingest-protocol';

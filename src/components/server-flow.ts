@@ -63,7 +63,7 @@ export function serverComponents(config: ServerConfig): ServerComponents {
     muxerOf.set(m.path, muxer);
     const streamer = new HttpStreamer(`http-${slug}`, muxer.name, {
       path: m.path, contentType: muxer.contentType, maxViewers: m.maxViewers, slowViewers: config.slowViewers.policy,
-      lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout,
+      lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout, ...(config.burst === null ? {} : { burst: config.burst }),
     });
     all.push(muxer, streamer);
     streamers.push(streamer);

@@ -84,6 +84,11 @@ describe('server configuration', () => {
     expect(fieldOf(() => parseServerConfig({ slowViewers: { policy: 'ignore' } }))).toBe('slowViewers.policy');
     expect(fieldOf(() => parseServerConfig({ maxBandwidth: 10 }))).toBe('maxBandwidth');
     expect(fieldOf(() => parseServerConfig({ expireViewers: 'yes' }))).toBe('expireViewers');
+    expect(fieldOf(() => parseServerConfig({ burst: { seconds: 2, bytes: 1000 } }))).toBe('burst');
+    expect(fieldOf(() => parseServerConfig({ burst: {} }))).toBe('burst');
+    expect(fieldOf(() => parseServerConfig({ burst: { seconds: 600 } }))).toBe('burst.seconds');
+    expect(parseServerConfig({ burst: { bytes: 65536 } }).burst).toEqual({ bytes: 65536 });
+    expect(parseServerConfig({}).burst).toBeNull();
     expect(fieldOf(() => parseServerConfigText('port: [1', 'bad.yaml'))).toBe('bad.yaml');
   });
 });

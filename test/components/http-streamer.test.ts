@@ -1,6 +1,6 @@
 /** HttpStreamer as an HttpMount, on a Clock with a fake sink: readiness, moods, limits, bitrate. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpStreamer, bandwidthRefusal, slowViewerPolicy, type StreamerSink } from '../../src/components/index';
+import { HttpStreamer, bandwidthRefusal, burstPolicy, slowViewerPolicy, type StreamerSink } from '../../src/components/index';
 import { Deferred } from '../../src/defer/index';
 import type { ClientResult, FdSinkStats } from '../../src/gst/index';
 import type { HandoffRequest } from '../../src/protocols/index';
@@ -144,5 +144,18 @@ describe('HttpStreamer', () => {
     expect(slowViewerPolicy('resync', 1000, 5)).toEqual({ syncMethod: 'latest-keyframe', clientTimeout: 5,
       limits: { format: 'bytes', softMax: 1000, hardMax: 4000, recoverPolicy: 'keyframe' } });
     expect(slowViewerPolicy('drop', 1000, 0).limits).toEqual({ format: 'bytes', hardMax: 1000, recoverPolicy: 'none' });
+  });
+
+  it('maps burst-on-connect as Flumotion did (prior-art A.4), with GStreamer 1.x names', () => {
+    expect(burstPolicy({ seconds: 2 }, 20)).toEqual({
+      policy: { syncMethod: 'burst-keyframe', burst: { format: 'time', value: 2_000_000_000n }, clientTimeout: 20,
+        limits: { format: 'time', softMax: 10_000_000_000n, hardMax: 12_000_000_000n, recoverPolicy: 'keyframe' } },
+      keep: ['time-min', 7_000_000_000n],
+    });
+    expect(burstPolicy({ bytes: 100_000 }, 5)).toEqual({
+      policy: { syncMethod: 'burst-keyframe', burst: { format: 'bytes', value: 100_000 }, clientTimeout: 5,
+        limits: { format: 'bytes', softMax: 100_000 + 1_048_576, hardMax: 100_000 + 2_097_152, recoverPolicy: 'keyframe' } },
+      keep: ['bytes-min', BigInt(100_000 + 524_288)],
+    });
   });
 });

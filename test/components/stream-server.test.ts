@@ -37,13 +37,19 @@ describe('StreamServer (in-process)', () => {
   beforeAll(async () => { logs = captureLogs(); await startLoop(); });
   afterAll(async () => { await stopLoop(); logs.restore(); });
 
-  it('serves viewers, reports moods, and gives every fd back when stopped', async () => {
+  it('serves viewers (with a burst on connect), reports moods, and gives every fd back when stopped', async () => {
     const before = openFds();
-    const config = parseServerConfig({ port: 0, source: { width: 160, height: 120, framerate: 10 }, mounts: [{ path: '/live.webm' }] });
+    const config = parseServerConfig({ port: 0, source: { width: 160, height: 120, framerate: 10 }, mounts: [{ path: '/live.webm' }],
+      burst: { seconds: 1 } });
     const server = await within(StreamServer.start({ config, reactor: realTime, secret: SECRET, wallClock: anchoredClock(realTime, Date.now() / 1000) }),
       20, 'start');
     const streamer = server.parts.streamers[0];
     if (streamer === undefined) throw new Error('no streamer');
+    // The burst policy is on the real multifdsink (sync-method 4 = burst-keyframe).
+    const pipeline = server.flow.pipeline;
+    expect(pipeline?.getProperty(`${streamer.name}-sink`, 'sync-method')).toBe(4);
+    expect(pipeline?.getProperty(`${streamer.name}-sink`, 'time-min')).toBe(6_000_000_000n);
+    expect(pipeline?.getProperty(`${streamer.name}-sink`, 'burst-value')).toBe(1_000_000_000n);
     const moods: Mood[] = [];
     streamer.mood$.subscribe((m) => moods.push(m));
     await within(firstValueFrom(streamer.mood$.pipe(filter((m) => m === 'happy'))), 20, 'happy');
