@@ -15,7 +15,7 @@ class Gate extends LineReceiver {
     if (line.toString() !== 'let me in') { this.sendLine('denied'); this.transport?.loseConnection(); return; }
     this.sendLine('ok');                                  // flushed before the fd changes hands
     const client = sink.addClient(this.transport!);       // detach(): Node forgets the socket
-    client.done.addCallback((r) => { console.log(`viewer left: ${r.reason}`); return r; });
+    client.done.addCallback((r) => { console.log(`viewer left: ${r.reason}`); reactor.stop(); return r; });
   }
 }
 
@@ -31,7 +31,6 @@ socket.on('data', (chunk) => {
   received += chunk.length;
   if (received > 16_000) { console.log('client received more than 16000 bytes'); socket.destroy(); }
 });
-socket.on('close', () => { reactor.callLater(0.5, () => reactor.stop()); });
 reactor.addSystemEventTrigger('before', 'shutdown', () => pipeline.dispose());
 await done;
 console.log('stopped');
