@@ -1,0 +1,135 @@
+/**
+ * Soak test (issue 9): runs a `torsion serve` child process for `--duration` seconds (default
+ * 600) under a steady mix of clients — long-lived viewers that reconnect, plus a churn of good
+ * viewers, wrong tokens and clients vanishing mid-head, mid-response and mid-stream (the kinds of
+ * test/reliability/helpers.ts) — and records the server's RSS and open fds every `--interval`
+ * seconds (default 10). At the end the clients stop and the fd count must return to its
+ * warmed-up baseline; over the last two thirds of the run the least-squares slope of RSS must stay
+ * under `--max-rss-slope` MiB per minute (default 1) and that of the fd count under 0.5 per minute.
+ * Prints one JSON line per sample and a JSON summary; exits 1 on an upward trend or a leak.
+ *
+ * Run: npx tsx bench/soak/main.ts [--duration 600] [--interval 10] [--concurrency 8] [--viewers 20]
+ */
+import { connect, type Socket } from 'node:net';
+import { rmSync } from 'node:fs';
+import { churn, fdCount, get, rssBytes, startServe, tempDir, token, waitFor, writeConfig } from '../../test/reliability/helpers';
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i < 0 ? undefined : Number(process.argv[i + 1]);
+  return v === undefined || !Number.isFinite(v) ? fallback : v;
+}
+
+const DURATION = flag('duration', 600);
+const INTERVAL = flag('interval', 10);
+const CONCURRENCY = flag('concurrency', 8);
+const VIEWERS = flag('viewers', 20);
+const MAX_RSS_SLOPE = flag('max-rss-slope', 1);
+const MAX_FD_SLOPE = 0.5;
+
+/** Least-squares slope of y over x. */
+function slope(points: ReadonlyArray<[number, number]>): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) { num += (x - mx) * (y - my); den += (x - mx) ** 2; }
+  return den === 0 ? 0 : num / den;
+}
+
+/** A viewer that reads for `seconds`, then reconnects, until `stop()`. */
+function longViewer(port: number, t: string, seconds: number, index: number): { stop: () => void; bytes: () => number } {
+  let socket: Socket | null = null;
+  let stopped = false;
+  let total = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const open = (): void => {
+    if (stopped) return;
+    const s = connect(port, '127.0.0.1');
+    socket = s;
+    s.on('data', (c: Buffer) => { total += c.length; });
+    s.on('error', () => undefined);
+    s.on('close', () => { if (timer !== null) clearTimeout(timer); if (!stopped) setTimeout(open, 200); });
+    s.write(get(`${index % 2 === 0 ? '/live.webm' : '/live.ogg'}?token=${t}`));
+    timer = setTimeout(() => s.destroy(), seconds * 1000 * (0.5 + ((index * 7919) % 100) / 100));
+  };
+  open();
+  return { stop: () => { stopped = true; socket?.destroy(); }, bytes: () => total };
+}
+
+async function main(): Promise<number> {
+  const dir = tempDir('torsion-soak-');
+  const { server, port } = await startServe(writeConfig(dir, { slowViewers: { timeout: 5 } }));
+  const pid = server.child.pid as number;
+  const t = token('/', DURATION + 3600);
+  try {
+    // Warm-up: every kind of client, so lazily opened fds exist before the baseline.
+    await churn(port, 600, CONCURRENCY, t);
+    await waitFor(async () => {
+      const s = await (await fetch(`http://127.0.0.1:${port}/stats?token=${t}`)).json() as { mounts: Array<{ viewers: number }> };
+      return s.mounts.every((m) => m.viewers === 0);
+    }, 20_000, () => 'viewers left after the warm-up');
+    const fdBase = fdCount(pid);
+    const rssBase = rssBytes(pid);
+    const started = Date.now();
+    const deadline = started + DURATION * 1000;
+    const viewers = Array.from({ length: VIEWERS }, (_, i) => longViewer(port, t, 30, i));
+    let cycles = 0;
+    let cutShort = 0;
+    const failures: string[] = [];
+    const load = (async () => {
+      let at = 600;
+      while (Date.now() < deadline) {
+        const r = await churn(port, 200, CONCURRENCY, t, at);
+        at += 200;
+        cycles += 200;
+        cutShort += r.cutShort;
+        failures.push(...r.failures.slice(0, Math.max(0, 20 - failures.length)));
+      }
+    })();
+    const samples: Array<{ t: number; rssMiB: number; fds: number; cycles: number }> = [];
+    const sample = (): void => {
+      const s = { t: Math.round((Date.now() - started) / 1000), rssMiB: +(rssBytes(pid) / 2 ** 20).toFixed(2), fds: fdCount(pid), cycles };
+      samples.push(s);
+      console.log(JSON.stringify(s));
+    };
+    sample();
+    await new Promise<void>((resolve) => {
+      const every = setInterval(() => {
+        sample();
+        if (Date.now() >= deadline) { clearInterval(every); resolve(); }
+      }, INTERVAL * 1000);
+    });
+    await load;
+    for (const v of viewers) v.stop();
+    const viewerBytes = viewers.reduce((a, v) => a + v.bytes(), 0);
+    let fdsBack = true;
+    try {
+      await waitFor(() => fdCount(pid) <= fdBase, 30_000, () => `fds ${fdCount(pid)} > ${fdBase}`);
+    } catch {
+      fdsBack = false;
+    }
+    const tail = samples.slice(Math.floor(samples.length / 3));
+    const rssSlope = slope(tail.map((s) => [s.t / 60, s.rssMiB]));
+    const fdSlope = slope(tail.map((s) => [s.t / 60, s.fds]));
+    const summary = {
+      durationSeconds: DURATION, cycles, cutShortGoodViewers: cutShort, failures: failures.length, longViewerBytes: viewerBytes,
+      fdBaseline: fdBase, fdEnd: fdCount(pid), fdsBack, fdSlopePerMinute: +fdSlope.toFixed(3),
+      rssBaselineMiB: +(rssBase / 2 ** 20).toFixed(1), rssEndMiB: +(rssBytes(pid) / 2 ** 20).toFixed(1),
+      rssMaxMiB: Math.max(...samples.map((s) => s.rssMiB)), rssSlopeMiBPerMinute: +rssSlope.toFixed(3),
+      serverAlive: server.child.exitCode === null,
+    };
+    const ok = fdsBack && failures.length === 0 && rssSlope < MAX_RSS_SLOPE && fdSlope < MAX_FD_SLOPE && summary.serverAlive;
+    const code = await server.stop();
+    console.log(JSON.stringify({ ...summary, stopExit: code, ok: ok && code === 0 }));
+    if (failures.length > 0) console.error(failures.join('\n'));
+    return ok && code === 0 ? 0 : 1;
+  } finally {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();
