@@ -4,7 +4,8 @@
  *    neither TORSION_SECRET, nor a password, nor a token signature, nor the Basic credentials
  *    appear on the server's standard error;
  *  - `torsion passwd` stores scrypt hashes with a random 16-byte salt per user (two users with
- *    the same password get different salts and hashes) at the default cost N = 2^15;
+ *    the same password get different salts and hashes) at the default cost N = 2^15, in a file
+ *    of mode 0600;
  *  - TLS 1.2+ only: a TLS 1.0/1.1 client is refused, TLS 1.2 and 1.3 clients get HTTP answers;
  *  - no path traversal: there is no file-serving route (`/etc/passwd`, `/package.json`, `//`,
  *    `%2e%2e` and `%2f` paths are 404), dot segments resolve inside the URL and the token is
@@ -14,7 +15,7 @@
  *  - tokens are bound to their path and their expiry (see also bad-input.test.ts).
  * The constant-time comparison is checked in constant-time.test.ts.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +89,7 @@ describe('security checks against torsion serve', () => {
     const file = join(dir, 'salts.passwd');
     await addUser(file, 'u1', 'same password');
     await addUser(file, 'u2', 'same password');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
     expect(lines).toHaveLength(2);
     const parsed = lines.map((l) => {
