@@ -77,6 +77,18 @@ class Child {
   }
 }
 
+/**
+ * The fd count once it reaches `expected`, or whatever it is after `seconds`: fds are closed on the
+ * loop thread after the signals that announce them, so a count read at once can lag under load.
+ */
+async function settledFdCount(expected: number, seconds = 5): Promise<number> {
+  const deadline = reactor.seconds() + seconds;
+  while (fdCount() !== expected && reactor.seconds() < deadline) {
+    await new Promise<void>((resolve) => { reactor.callLater(0.05, resolve); });
+  }
+  return fdCount();
+}
+
 function nextEvent<E extends { type: string }>(events$: { subscribe(fn: (e: E) => void): { unsubscribe(): void } }, type: E['type']): Deferred<E> {
   const d = new Deferred<E>();
   const sub = events$.subscribe((e) => {
@@ -127,12 +139,13 @@ describe('a feed between two processes', () => {
     expect(media.every((b) => b.payload.length === RGB_FRAME)).toBe(true);
     for (let i = 1; i < media.length; i++) expect(media[i]!.pts > media[i - 1]!.pts).toBe(true);
     expect(eater.stats.segmentsDropped).toBeGreaterThan(0);
-    expect(eater.stats.shift).toBeGreaterThan(0n); // feeder 2 restarted its clock: timestamps were moved on
+    // Whether a shift was needed depends on how long feeder 2 ran before the eater got back (its
+    // clock restarts at 0); the invariant — timestamps keep increasing — is asserted above.
 
     eater.stop();
     await within(pipe.dispose(), 10);
     probe.close();
-    expect(fdCount()).toBe(base - 2); // the probe's two fds are gone too; the eater left nothing
+    expect(await settledFdCount(base - 2)).toBe(base - 2); // the probe's two fds are gone too; the eater left nothing
     await within(second.kill(), 10);
   });
 
@@ -151,14 +164,14 @@ describe('a feed between two processes', () => {
     const frames1 = await within(eater1.line(/^FRAMES (\d+) (\d) (\d+) (\d+) (\d+)/, 0), 20, 'eater 1 decodes');
     expect(frames1.slice(2)).toEqual(['1', '1', '1', '0']);
     expect(feeder.sink.clients().map((c) => c.state)).toEqual(['sink-owned']);
-    expect(fdCount()).toBe(base + 2); // the eater's socket in the sink, and the child's stdout pipe
+    expect(await settledFdCount(base + 2)).toBe(base + 2); // the eater's socket in the sink, and the child's stdout pipe
 
     const left = nextEvent<FeederEvent>(feeder.events$, 'left');
     await within(eater1.kill(), 10);
     const gone = await within(left, 10, 'the feeder sees eater 1 leave');
     expect(gone.type === 'left' && ['closed', 'error'].includes(gone.result.reason)).toBe(true);
     expect(feeder.eaterCount).toBe(0);
-    expect(fdCount()).toBe(base);
+    expect(await settledFdCount(base)).toBe(base);
 
     const accepted2 = nextEvent<FeederEvent>(feeder.events$, 'accepted');
     const eater2 = new Child('eater-process.ts', ['unix', path]);
@@ -172,6 +185,6 @@ describe('a feed between two processes', () => {
     await within(port.stopListening(), 5);
     await within(feeder.close(), 5);
     await within(pipe.dispose(), 10);
-    expect(fdCount()).toBe(idle);
+    expect(await settledFdCount(idle)).toBe(idle);
   });
 });
