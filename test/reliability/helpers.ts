@@ -188,3 +188,15 @@ export async function churn(port: number, total: number, concurrency: number, go
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
   return { results, failures, cutShort };
 }
+
+/**
+ * True once a good viewer of `path` receives `bytes` bytes; retried a few times, because of the
+ * open concurrent hand-off issue (docs/security.md) that can cut a single viewer short.
+ */
+export async function servesAViewer(port: number, path: string, bytes = 3000, attempts = 5): Promise<boolean> {
+  for (let i = 0; i < attempts; i++) {
+    const r = await rawClient(port, { send: get(path), closeAfterBytes: bytes });
+    if (r.status === 200 && r.bytes >= bytes) return true;
+  }
+  return false;
+}
