@@ -72,7 +72,7 @@ for (const viewers of counts) {
       // served (loadgen raw mode), and give it longer to ramp.
       const raw = name === 'tcpserversink';
       const batch = raw ? 5 : numberFlag(flags, 'batch', 200);
-      rows.push(await runOne(target, { viewers, seconds, batch, kbps: spec.kbps, secret, rampTimeout: raw ? 240 : 60 }) as Row);
+      rows.push(await runOne(target, { viewers, seconds, batch, kbps: spec.kbps, secret, rampTimeout: raw ? 120 : 60 }) as Row);
     } finally {
       await target.stop();
     }

@@ -23,7 +23,7 @@ export interface ViewerOptions {
   readonly target: (i: number) => string;
   /** The nominal stream rate, bytes per second. */
   readonly nominal: number;
-  /** Seconds to wait for every viewer's first byte before measuring anyway. */
+  /** Seconds from the first connect to stop opening viewers and to wait for first bytes, then measure anyway. */
   readonly rampTimeout: number;
   /**
    * Wait for each batch's first bytes (not just its connects) before opening the next: for servers
@@ -50,6 +50,8 @@ interface Viewer {
 /** What {@link runViewers} measured. */
 export interface ViewerReport {
   readonly viewers: number;
+  /** Viewers opened before the ramp deadline. */
+  readonly opened: number;
   readonly connected: number;
   readonly authed: number;
   readonly refused: number;
@@ -101,7 +103,8 @@ function open(options: ViewerOptions, i: number): Viewer {
 export async function runViewers(options: ViewerOptions): Promise<ViewerReport> {
   const viewers: Viewer[] = [];
   const t0 = performance.now();
-  for (let i = 0; i < options.count; i += options.batch) {
+  const deadline = t0 + options.rampTimeout * 1000;
+  for (let i = 0; i < options.count && performance.now() < deadline; i += options.batch) {
     const batch: Array<Promise<void>> = [];
     for (let j = i; j < Math.min(options.count, i + options.batch); j++) {
       const v = open(options, j);
@@ -115,7 +118,6 @@ export async function runViewers(options: ViewerOptions): Promise<ViewerReport> 
     }
     await Promise.all(batch);
   }
-  const deadline = t0 + options.rampTimeout * 1000;
   while (performance.now() < deadline && viewers.some((v) => v.firstByte === 0 && !v.closed && v.status <= 200)) await sleep(50);
   const authedViewers = viewers.filter((v) => v.authed > 0 && (options.mode === 'raw' || v.status === 200));
   const lastAuth = Math.max(...authedViewers.map((v) => v.authed));
@@ -128,10 +130,12 @@ export async function runViewers(options: ViewerOptions): Promise<ViewerReport> 
   for (const v of viewers) v.atWindowEnd = v.bytes;
   const windowSeconds = (performance.now() - w0) / 1000;
   options.onEvent?.('window-end');
-  const rates = viewers.map((v) => (v.closed ? 0 : (v.atWindowEnd - v.atWindowStart) / windowSeconds)).sort((a, b) => a - b);
+  // Viewers never opened (ramp deadline) count as starved: they got nothing.
+  const rates = [...viewers, ...Array.from({ length: options.count - viewers.length }, () => null)].map((v) => (v === null || v.closed ? 0 : (v.atWindowEnd - v.atWindowStart) / windowSeconds)).sort((a, b) => a - b);
   const ttfb = viewers.filter((v) => v.firstByte > 0).map((v) => v.firstByte - v.started).sort((a, b) => a - b);
   const report: ViewerReport = {
     viewers: options.count,
+    opened: viewers.length,
     connected: viewers.filter((v) => v.authed > 0 || v.firstByte > 0 || v.status > 0).length,
     authed: authedViewers.length,
     refused: viewers.filter((v) => v.status > 200).length,
