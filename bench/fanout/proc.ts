@@ -33,14 +33,23 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
-/** CPU seconds (utime + stime) of the tree. */
-export function treeCpuSeconds(pid: number): number {
-  let ticks = 0;
+/** CPU seconds of the tree: user (utime) and system (stime). */
+export function treeCpu(pid: number): { user: number; system: number } {
+  let user = 0;
+  let system = 0;
   for (const p of processTree(pid)) {
     const f = statFields(p);
-    if (f !== null) ticks += Number(f[11]) + Number(f[12]);
+    if (f === null) continue;
+    user += Number(f[11]);
+    system += Number(f[12]);
   }
-  return ticks / TICKS;
+  return { user: user / TICKS, system: system / TICKS };
+}
+
+/** CPU seconds (utime + stime) of the tree. */
+export function treeCpuSeconds(pid: number): number {
+  const cpu = treeCpu(pid);
+  return cpu.user + cpu.system;
 }
 
 /** Resident bytes of the tree. */

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { round } from './common';
-import { fdCount, treeCpuSeconds, treeRssBytes } from './proc';
+import { fdCount, treeCpu, treeCpuSeconds, treeRssBytes } from './proc';
 import type { RunningTarget } from './targets';
 
 /** Load options of one run. */
@@ -35,8 +35,8 @@ export async function runOne(target: RunningTarget, options: RunOptions): Promis
     '--batch', String(options.batch), '--mode', target.mode, '--secret', options.secret, '--kbps', String(options.kbps),
     '--ramp-timeout', String(options.rampTimeout ?? 60)],
   { stdio: ['ignore', 'pipe', 'inherit'] });
-  let cpu0 = 0;
-  let cpu1 = 0;
+  let cpu0 = { user: 0, system: 0 };
+  let cpu1 = { user: 0, system: 0 };
   let loadCpu0 = 0;
   let loadCpu1 = 0;
   let rssDuring = 0;
@@ -48,11 +48,11 @@ export async function runOne(target: RunningTarget, options: RunOptions): Promis
     let o: Record<string, unknown>;
     try { o = JSON.parse(line) as Record<string, unknown>; } catch { return; }
     if (o['event'] === 'window-start') {
-      cpu0 = treeCpuSeconds(target.pid);
+      cpu0 = treeCpu(target.pid);
       loadCpu0 = treeCpuSeconds(loadgen.pid as number);
       pending.push(target.command('reset'));
     } else if (o['event'] === 'window-end') {
-      cpu1 = treeCpuSeconds(target.pid);
+      cpu1 = treeCpu(target.pid);
       loadCpu1 = treeCpuSeconds(loadgen.pid as number);
       rssDuring = treeRssBytes(target.pid);
       pending.push(target.command('report').then((r) => { serverReport = r; }));
@@ -70,14 +70,16 @@ export async function runOne(target: RunningTarget, options: RunOptions): Promis
   const r = (result ?? {}) as { bytesInWindow?: number; windowSeconds?: number };
   const bytes = r.bytesInWindow ?? 0;
   const window = r.windowSeconds ?? options.seconds;
+  const cpu = cpu1.user + cpu1.system - cpu0.user - cpu0.system;
   const server = serverReport as { lateness?: unknown; ended?: unknown } | null;
   return {
     target: target.name,
     ...(result ?? { error: 'the load generator printed no result' }),
     event: undefined,
-    serverCpuPercent: round(((cpu1 - cpu0) / window) * 100, 1),
+    serverCpuPercent: round((cpu / window) * 100, 1),
+    serverSystemCpuShare: cpu > 0 ? round((cpu1.system - cpu0.system) / cpu, 2) : null,
     loadgenCpuPercent: round(((loadCpu1 - loadCpu0) / window) * 100, 1),
-    cpuSecondsPerGiB: bytes > 0 ? round((cpu1 - cpu0) / (bytes / GIB), 2) : null,
+    cpuSecondsPerGiB: bytes > 0 ? round(cpu / (bytes / GIB), 2) : null,
     rssBaselineMiB: round(rssBefore / 2 ** 20, 1),
     rssMiB: round(rssDuring / 2 ** 20, 1),
     rssPerViewerKiB: round((rssDuring - rssBefore) / options.viewers / 1024, 2),
