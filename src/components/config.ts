@@ -87,7 +87,7 @@ export const DEFAULT_MOUNTS: readonly MountConfig[] = [
 type Obj = Readonly<Record<string, unknown>>;
 
 function object(value: unknown, field: string, keys: readonly string[]): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(field, 'must be an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(field === '' ? '(config)' : field, 'must be an object');
   for (const k of Object.keys(value)) {
     if (!keys.includes(k)) throw new ConfigError(field === '' ? k : `${field}.${k}`, `unknown setting (known: ${keys.join(', ')})`);
   }

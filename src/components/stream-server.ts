@@ -56,6 +56,25 @@ export interface StreamServerOptions {
   readonly components?: readonly Component[];
 }
 
+/** Accept-queue depth of the viewer ports. */
+const VIEWER_BACKLOG = 1024;
+
+/**
+ * The password file of the config: a file that cannot be read is a config error naming the field;
+ * broken lines are logged (each names its line) and skipped, so an operator learns which users
+ * cannot log in while the others still can.
+ */
+function openPasswordFile(path: string): PasswordFileBouncer {
+  let bouncer: PasswordFileBouncer;
+  try {
+    bouncer = new PasswordFileBouncer(path);
+  } catch (error) {
+    throw new ConfigError('passwordFile', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  for (const problem of bouncer.errors) getLogger().warn('password file line skipped', { file: path, error: problem.message });
+  return bouncer;
+}
+
 /** A running stream server. */
 export class StreamServer {
   private stopping: Deferred<void> | null = null;
@@ -86,7 +105,7 @@ export class StreamServer {
     let flow: Flow;
     try {
       const token = new HmacTokenBouncer({ secret: options.secret, clock: options.wallClock });
-      const inner = config.passwordFile === null ? token : new BouncerChain([token, new PasswordFileBouncer(config.passwordFile)], 'first');
+      const inner = config.passwordFile === null ? token : new BouncerChain([token, openPasswordFile(config.passwordFile)], 'first');
       bouncer = new RateLimitedBouncer(inner, new FailureRateLimiter({ clock: reactor, ...config.authRateLimit }));
       parts = options.components === undefined ? serverComponents(config) : {
         all: options.components,
@@ -129,12 +148,13 @@ export class StreamServer {
         if (!flow.stopped) log.error('the flow failed to start', { error: failure.value });
         return null;
       });
-    const listening = reactor.listenTCP(config.port, factory, { interface: config.host });
+    // Crowds of viewers join at once: a deep accept queue (Twisted's default of 50 stalls them).
+    const listening = reactor.listenTCP(config.port, factory, { interface: config.host, backlog: VIEWER_BACKLOG });
     const tls = config.tls === null ? succeed<ListeningPort | null>(null)
       : (() => {
         try {
           const t = config.tls;
-          return reactor.listenTLS(t.port, factory, { cert: readFileSync(t.cert), key: readFileSync(t.key) }, { interface: config.host })
+          return reactor.listenTLS(t.port, factory, { cert: readFileSync(t.cert), key: readFileSync(t.key) }, { interface: config.host, backlog: VIEWER_BACKLOG })
             .addCallback((p): ListeningPort | null => p);
         } catch (error) {
           return fail<ListeningPort | null>(error);

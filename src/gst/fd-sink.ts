@@ -46,6 +46,8 @@ interface ClientRecord {
   confirmed: boolean;
   duplicate: boolean;
   status: number | null;
+  /** The sink emitted client-fd-removed; our close is pending (FD_REUSE_GUARD_SECONDS). */
+  releasing: boolean;
 }
 
 const REASONS: Readonly<Record<number, ClientEndReason>> = {
@@ -60,6 +62,15 @@ const REASONS: Readonly<Record<number, ClientEndReason>> = {
 const READY = 2;
 /** How long a bridged client removed gracefully may take to receive what is still in the pair. */
 const BRIDGE_DRAIN_SECONDS = 10;
+/**
+ * How long a removed client's fd stays open before we close it. multifdsink's poll thread reads
+ * readiness from its last poll() results keyed by fd number; if we close the number in
+ * `client-fd-removed` and the next viewer's dup gets the same number at once, the thread can apply
+ * the old client's hang-up to the new client and drop it right after its response head
+ * (PITFALLS 10, seen at 4+ overlapping hand-offs). Holding the number a moment longer keeps the OS
+ * from reusing it until the sink's thread has moved on.
+ */
+const FD_REUSE_GUARD_SECONDS = 0.2;
 
 function isDetachable(x: unknown): x is Detachable {
   return typeof x === 'object' && x !== null && typeof (x as { detach?: unknown }).detach === 'function';
@@ -278,7 +289,7 @@ export class FdSink implements StopParticipant, ClientOwner {
     }
     const record: ClientRecord = {
       client, shard, fd, socket, bridge, addedAt: this.host.reactor.seconds(), toServeAtAdd: shard.element.bytesToServe,
-      confirmed: false, duplicate: false, status: null,
+      confirmed: false, duplicate: false, status: null, releasing: false,
     };
     shard.records.set(fd, record);
     this.recordOf.set(client, record);
@@ -341,7 +352,12 @@ export class FdSink implements StopParticipant, ClientOwner {
     });
     const onFdRemoved = g('client-fd-removed', (h: number | GioSocketLike) => {
       const r = this.lookup(shard, h);
-      if (r !== undefined && r.confirmed) this.released(r, r.status ?? CLIENT_STATUS.removed, true);
+      if (r === undefined || !r.confirmed || r.releasing) return;
+      r.releasing = true;
+      this.host.reactor.callLater(FD_REUSE_GUARD_SECONDS, () => {
+        // Unless a stop released it meanwhile.
+        if (shard.records.get(r.fd) === r) this.released(r, r.status ?? CLIENT_STATUS.removed, true);
+      });
     });
     shard.handlers = [
       el.connect('client-added', onAdded),

@@ -74,7 +74,7 @@ export abstract class PosixReactor extends ReactorBase implements Reactor {
   listenTLS(port: number, factory: Factory, tlsOptions: tls.TlsOptions, options: ListenOptions = {}): Deferred<ListeningPort> {
     const host = bindHost(options.interface);
     return ServerPort.listen(this, factory, {
-      kind: 'tls', server: tls.createServer({ ...tlsOptions, allowHalfOpen: false }), connectionEvent: 'secureConnection',
+      kind: 'tls', server: tls.createServer({ minVersion: 'TLSv1.2', ...tlsOptions, allowHalfOpen: false }), connectionEvent: 'secureConnection',
       listen: { port, host, backlog: options.backlog ?? DEFAULT_BACKLOG }, description: `tls:${host}:${port}`,
     });
   }

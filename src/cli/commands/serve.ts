@@ -108,7 +108,8 @@ export async function runStreamServer(io: CommandIO, config: ServerConfig, comma
       failed = true;
       getLogger().error('the stream server failed to start', { error });
       io.stderr.write(`torsion ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
-      if (reactor.running) reactor.stop();
+      // A failure found before the loop got going (e.g. a missing password file) must still stop it.
+      reactor.callWhenRunning(() => { if (reactor.running) reactor.stop(); });
     });
   await stopped;
   io.stdout.write('stopped\n');
