@@ -58,6 +58,12 @@ export class GdpStreamState {
   private sawData = false;
   private replaying = false;
   private replayHeaderIndex = 0;
+  /**
+   * Header buffers passed since the last media buffer. An identical one arriving again in the same
+   * run is dropped: a sink that resends its streamheader to a client that joined while the header
+   * was still flowing delivers it twice (seen with multifdsink and Vorbis).
+   */
+  private passedHeaders: GdpBufferPacket[] = [];
   private eos = false;
 
   /** The current caps text, or null. */
@@ -95,6 +101,7 @@ export class GdpStreamState {
   reconnect(): void {
     this.replaying = true;
     this.replayHeaderIndex = 0;
+    this.passedHeaders = [];
   }
 
   /** Forgets everything (a different feed). */
@@ -106,6 +113,7 @@ export class GdpStreamState {
     this.sawData = false;
     this.replaying = false;
     this.replayHeaderIndex = 0;
+    this.passedHeaders = [];
     this.eos = false;
   }
 
@@ -128,6 +136,7 @@ export class GdpStreamState {
     this.headers = fromCaps;
     this.sawData = false;
     this.replayHeaderIndex = 0;
+    this.passedHeaders = [];
     // Different caps after a reconnect: a different stream, nothing left to recognise as a replay.
     this.replaying = false;
     return true;
@@ -170,8 +179,11 @@ export class GdpStreamState {
     if (!isHeader) {
       this.replaying = false;
       this.sawData = true;
+      this.passedHeaders = [];
       return true;
     }
+    if (this.passedHeaders.some((q) => sameBuffer(q, p))) return false;
+    this.passedHeaders.push(p);
     if (!this.headersFromCaps) {
       if (this.sawData) {
         this.headers = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  GST_NONE, GdpDecoder, crcOptionsFromFlags, encodeGdpPacket, encodeGdpPacketBytes, type GdpPacket,
+  GST_BUFFER_FLAG_HEADER, GST_NONE, GdpDecoder, crcOptionsFromFlags, encodeGdpPacket, encodeGdpPacketBytes, type GdpPacket,
 } from '../../src/gdp/index';
 import { GstEventType } from '../../src/gdp/event-types';
 import { GdpStreamState, streamheaderBuffers } from '../../src/gdp/stream-state';
@@ -121,5 +121,21 @@ describe('GdpStreamState after reconnect (PITFALLS 18)', () => {
     st.accept({ kind: 'caps', caps: 'a/b' });
     st.reset();
     expect(st.startPackets()).toEqual([]);
+  });
+});
+
+describe('GdpStreamState: a header delivered twice in one run', () => {
+  const buffer = (payload: number[], header: boolean): GdpPacket => ({
+    kind: 'buffer', pts: GST_NONE, dts: GST_NONE, duration: GST_NONE, offset: GST_NONE, offsetEnd: GST_NONE,
+    flags: header ? GST_BUFFER_FLAG_HEADER : 0, payload: Uint8Array.from(payload),
+  });
+
+  it('drops an identical header buffer repeated before any media (a sink resending its streamheader)', () => {
+    const state = new GdpStreamState();
+    const h1 = buffer([1, 2, 3], true);
+    const h2 = buffer([4, 5], true);
+    const passed = [h1, h2, h1, h2, buffer([9], false), h1].map((p) => state.accept(p));
+    // The repeat before media is dropped; after media, a header is a new header and passes.
+    expect(passed).toEqual([true, true, false, false, true, true]);
   });
 });
