@@ -39,9 +39,12 @@ export class Host {
     };
   }
 
-  /** Run `fn` on a later turn of the loop (after any GStreamer thread waiting on us was released). */
-  post(what: string, fn: () => void): DelayedCall {
-    return this.reactor.callLater(0, this.guard(what, fn));
+  /**
+   * Run `fn` on a later turn of the loop (after any GStreamer thread waiting on us was released);
+   * `delaySeconds` leaves more room for signal calls already marshalled from GStreamer threads.
+   */
+  post(what: string, fn: () => void, delaySeconds = 0): DelayedCall {
+    return this.reactor.callLater(delaySeconds, this.guard(what, fn));
   }
 
   /** Take one keepalive reference; the loop stays alive until every reference is dropped. */

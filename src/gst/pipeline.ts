@@ -40,6 +40,14 @@ interface Waiter {
   readonly d: Deferred<PipelineState>;
 }
 
+/**
+ * How long a stop waits after the sinks disconnected their thread handlers before going to NULL
+ * (PITFALLS 6): a signal a sink thread was already emitting is marshalled to this thread and must
+ * run first, or setState(NULL) waits for that thread while it waits for us. One loop turn was not
+ * always enough under load; the spike's fix used 10 ms.
+ */
+const STOP_YIELD_SECONDS = 0.05;
+
 /** A GStreamer pipeline driven from the reactor's loop. */
 export class Pipeline {
   /** Every message posted on the pipeline's bus, in order, on the loop thread. Completes on dispose. */
@@ -167,7 +175,7 @@ export class Pipeline {
         }
         this.apply(target, d);
         for (const p of [...this.participants]) p.afterStop(this.disposed);
-      });
+      }, STOP_YIELD_SECONDS);
     } else {
       this.apply(target, d);
     }
@@ -216,7 +224,7 @@ export class Pipeline {
         this.subject.complete();
         done.callback(undefined);
       }
-    });
+    }, STOP_YIELD_SECONDS);
     return done;
   }
 
