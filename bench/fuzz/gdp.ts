@@ -2,7 +2,7 @@
  * Long GDP fuzz run (issue 9): the properties of test/gdp/fuzz.test.ts — random bytes split
  * anywhere, random headers with valid CRCs, mutated valid (and damaged) vectors with the stream
  * state and text parsers behind them, random and mutated caps/structure text — with the same
- * fast-check generators (copied, with larger size bounds: the test file exports nothing) run in
+ * fast-check generators (shared helpers in test/gdp/fuzz-helpers.ts, larger size bounds) run in
  * batches with fresh seeds until `--duration` seconds have passed. Only `GdpError`s may be
  * thrown, and a decoder that failed must decode a valid stream after `reset()`. Prints the runs
  * per property as JSON; on a counterexample prints it with its seed and exits 1.
@@ -11,8 +11,9 @@
  */
 import fc from 'fast-check';
 import {
-  GdpDecoder, GdpError, GdpStreamState, crc16, parseCaps, parseStructure, type GdpPacket,
+  GdpDecoder, GdpError, GdpStreamState, parseCaps, parseStructure, type GdpPacket,
 } from '../../src/gdp/index';
+import { cuts as cutPoints, decodeAll, fixHeaderCrcs, onlyGdpErrors } from '../../test/gdp/fuzz-helpers';
 import { damagedVectors, splitAt, validVectors } from '../../test/gdp/vectors';
 
 function flag(name: string, fallback: number): number {
@@ -30,36 +31,7 @@ const reference = vectors.find((v) => v.name === 'video_raw_i420');
 if (reference === undefined) throw new Error('vector missing');
 const referencePackets = new GdpDecoder().push(reference.bytes).length;
 
-function decodeAll(chunks: Uint8Array[], opts?: ConstructorParameters<typeof GdpDecoder>[0]): { error: unknown; packets: GdpPacket[]; d: GdpDecoder } {
-  const d = new GdpDecoder(opts);
-  const packets: GdpPacket[] = [];
-  try {
-    for (const c of chunks) packets.push(...d.push(c));
-    d.end();
-  } catch (error) {
-    return { error, packets, d };
-  }
-  return { error: undefined, packets, d };
-}
-
-const onlyGdpErrors = (error: unknown): boolean => error === undefined || error instanceof GdpError;
-
-const cuts = (len: number): fc.Arbitrary<number[]> =>
-  fc.uniqueArray(fc.integer({ min: 0, max: len }), { maxLength: 12 }).map((a) => a.sort((x, y) => x - y));
-
-function fixHeaderCrcs(bytes: Uint8Array): Uint8Array {
-  const out = bytes.slice();
-  for (let at = 0; at + 62 <= out.length;) {
-    if (((out[at + 2] as number) & 1) !== 0) {
-      const c = crc16(out, at, at + 58);
-      out[at + 58] = c >> 8;
-      out[at + 59] = c & 0xff;
-    }
-    const len = ((out[at + 6] as number) * 2 ** 24) + (((out[at + 7] as number) << 16) | ((out[at + 8] as number) << 8) | (out[at + 9] as number));
-    at += 62 + len;
-  }
-  return out;
-}
+const cuts = (len: number): ReturnType<typeof cutPoints> => cutPoints(len, 12);
 
 /** Decoded packets must be digestible by the stream state and the text parsers. */
 function digest(packets: readonly GdpPacket[]): boolean {

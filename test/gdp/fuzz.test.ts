@@ -5,49 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  GdpDecoder, GdpError, GdpStreamState, crc16, parseCaps, parseStructure, type GdpPacket,
-} from '../../src/gdp/index';
+import { GdpError, GdpStreamState, parseCaps, parseStructure } from '../../src/gdp/index';
+import { cuts, decodeAll, fixHeaderCrcs, onlyGdpErrors } from './fuzz-helpers';
 import { splitAt, validVectors } from './vectors';
 
 const vectors = validVectors();
 const reference = vectors.find((v) => v.name === 'video_raw_i420');
 if (reference === undefined) throw new Error('vector missing');
-
-/** Decodes `chunks`; returns the error thrown, which must be a GdpError (anything else fails). */
-function decodeAll(chunks: Uint8Array[], opts?: ConstructorParameters<typeof GdpDecoder>[0]): { error: unknown; packets: GdpPacket[]; d: GdpDecoder } {
-  const d = new GdpDecoder(opts);
-  const packets: GdpPacket[] = [];
-  try {
-    for (const c of chunks) packets.push(...d.push(c));
-    d.end();
-  } catch (error) {
-    return { error, packets, d };
-  }
-  return { error: undefined, packets, d };
-}
-
-function onlyGdpErrors(error: unknown): boolean {
-  return error === undefined || error instanceof GdpError;
-}
-
-const cuts = (len: number): fc.Arbitrary<number[]> =>
-  fc.uniqueArray(fc.integer({ min: 0, max: len }), { maxLength: 6 }).map((a) => a.sort((x, y) => x - y));
-
-/** Recomputes the header CRC of every header the stream walks through (so mutations reach deeper checks). */
-function fixHeaderCrcs(bytes: Uint8Array): Uint8Array {
-  const out = bytes.slice();
-  for (let at = 0; at + 62 <= out.length;) {
-    if (((out[at + 2] as number) & 1) !== 0) {
-      const c = crc16(out, at, at + 58);
-      out[at + 58] = c >> 8;
-      out[at + 59] = c & 0xff;
-    }
-    const len = ((out[at + 6] as number) * 2 ** 24) + (((out[at + 7] as number) << 16) | ((out[at + 8] as number) << 8) | (out[at + 9] as number));
-    at += 62 + len;
-  }
-  return out;
-}
 
 describe('fuzz: the decoder only raises GdpError', () => {
   it('on random bytes, split anywhere', () => {
