@@ -5,15 +5,18 @@
  * plays on its own. Rotation (`rotateSeconds`) opens the next file, hands it over, and removes the
  * previous one `overlapSeconds` later (the files overlap a little rather than leave a gap). Files
  * are named `file` first, then `name-1.ext`, `name-2.ext`, … (also after a flow restart, so
- * nothing is overwritten). A file that cannot be opened turns the recorder sad without stopping
- * the streams. Tests: test/components/flow.test.ts (the fragment), test/cli/serve.test.ts (real
- * recordings, rotation, a broken directory).
+ * nothing is overwritten). A file that cannot be opened, or whose writes fail (the sink drops it
+ * with `error`), turns the recorder sad without stopping the streams; the next file is tried every
+ * `retrySeconds`, and the recorder is happy again once a file is open and being written to.
+ * Tests: test/components/disk-recorder.test.ts (a failing file and the recovery, real pipeline),
+ * test/components/flow.test.ts (the fragment), test/cli/serve.test.ts (real recordings, rotation,
+ * a broken directory), test/reliability/faults.test.ts (a FIFO whose reader goes away).
  */
 import { openSync } from 'node:fs';
 import { succeed, type Deferred } from '../defer/deferred';
 import type { DelayedCall, ReactorTime } from '../defer/time';
 import { FdSink } from '../gst/fd-sink';
-import type { SinkClient } from '../gst/sink-client';
+import type { ClientResult, SinkClient } from '../gst/sink-client';
 import { getLogger } from '../log';
 import { Component, branch, type AttachContext, type ComponentStats } from './component';
 
@@ -23,7 +26,12 @@ export interface DiskRecorderOptions {
   readonly rotateSeconds?: number;
   /** Seconds the old file keeps recording after the new one starts (default 2). */
   readonly overlapSeconds?: number;
+  /** Seconds between attempts at the next file after one could not be opened or written (default 5). */
+  readonly retrySeconds?: number;
 }
+
+/** How often a reopened file is checked for its first written bytes, in seconds. */
+const WRITE_CHECK_SECONDS = 0.25;
 
 /** The n-th file name: `dir/rec.webm`, then `dir/rec-1.webm`, `dir/rec-2.webm`, … */
 export function recordingFileName(file: string, n: number): string {
@@ -39,23 +47,35 @@ export class DiskRecorder extends Component {
   readonly feeders: readonly string[] = [];
   private sink: FdSink | null = null;
   private time: ReactorTime | null = null;
+  private running = false;
   private current: SinkClient | null = null;
   private rotation: DelayedCall | null = null;
+  private retry: DelayedCall | null = null;
+  private writeCheck: DelayedCall | null = null;
   private readonly retiring = new Set<DelayedCall>();
   private count = 0;
+  private failureCount = 0;
+  private lastFailure: string | null = null;
   private currentFile: string | null = null;
   private readonly rotateSeconds: number | null;
   private readonly overlapSeconds: number;
+  private readonly retrySeconds: number;
 
   constructor(name: string, eater: string, readonly location: string, options: DiskRecorderOptions = {}) {
     super(name, [eater]);
     this.rotateSeconds = options.rotateSeconds ?? null;
     this.overlapSeconds = options.overlapSeconds ?? 2;
+    this.retrySeconds = options.retrySeconds ?? 5;
   }
 
   /** Files opened so far. */
   get files(): number {
     return this.count;
+  }
+
+  /** Files that could not be opened or written so far. */
+  get failures(): number {
+    return this.failureCount;
   }
 
   fragment(inputs: readonly string[]): string {
@@ -69,45 +89,58 @@ export class DiskRecorder extends Component {
   }
 
   override start(): Deferred<void> {
-    if (this.next()) this.setMood('happy');
+    this.running = true;
+    if (this.open()) this.setMood('happy');
     this.scheduleRotation();
     return succeed(undefined);
   }
 
   override stop(): Deferred<void> {
-    if (this.rotation?.active() === true) this.rotation.cancel();
+    this.running = false;
+    for (const call of [this.rotation, this.retry, this.writeCheck, ...this.retiring]) if (call?.active() === true) call.cancel();
     this.rotation = null;
-    for (const t of this.retiring) if (t.active()) t.cancel();
+    this.retry = null;
+    this.writeCheck = null;
     this.retiring.clear();
     this.current = null; // the pipeline's disposal removes the clients and closes the fds
     return succeed(undefined);
   }
 
   override stats(): ComponentStats {
-    return { ...super.stats(), location: this.location, file: this.currentFile, files: this.count };
+    return {
+      ...super.stats(), location: this.location, file: this.currentFile, files: this.count,
+      failures: this.failureCount, lastFailure: this.lastFailure, retrying: this.retry?.active() === true,
+    };
   }
 
-  /** Opens the next file and hands it to the sink; false (and sad) if it cannot be opened. */
-  private next(): boolean {
+  /**
+   * Opens the next file and hands it to the sink; true if the sink has it. On a failure the
+   * recorder turns sad and tries again in `retrySeconds`.
+   */
+  private open(): boolean {
     const sink = this.sink;
     const time = this.time;
-    if (sink === null || time === null) return false;
+    if (sink === null || time === null || !this.running) return false;
+    if (this.retry?.active() === true) this.retry.cancel();
+    this.retry = null;
     const file = recordingFileName(this.location, this.count);
     let fd: number;
     try {
       fd = openSync(file, 'w', 0o644);
     } catch (error) {
       getLogger().error('cannot open the recording file', { component: this.name, file, error });
-      this.setMood('sad', `cannot open ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      this.failed(`cannot open ${file}: ${error instanceof Error ? error.message : String(error)}`);
       return false;
     }
     this.count += 1;
-    this.currentFile = file;
     getLogger().info('recording', { component: this.name, file });
     const previous = this.current;
-    this.current = sink.addClient(fd);
-    this.current.done.addCallback((result) => {
-      if (result.reason !== 'removed') getLogger().warn('recording ended', { component: this.name, file, reason: result.reason });
+    const client = sink.addClient(fd);
+    this.current = client;
+    this.currentFile = file;
+    // May run at once (a sink that refuses the fd), which leaves `current` null.
+    client.done.addCallback((result) => {
+      this.ended(client, file, result);
       return result;
     });
     if (previous !== null) {
@@ -117,16 +150,67 @@ export class DiskRecorder extends Component {
       });
       this.retiring.add(retire);
     }
-    return true;
+    return this.current === client;
   }
 
-  /** Every `rotateSeconds`, the next file (a failed open is tried again at the next rotation). */
+  /** A file left the sink: by rotation or stop (`removed`), or because writing it failed. */
+  private ended(client: SinkClient, file: string, result: ClientResult): void {
+    if (result.reason === 'removed') return;
+    getLogger().warn('recording ended', { component: this.name, file, reason: result.reason, ...(result.error === undefined ? {} : { error: result.error }) });
+    // An old file in its overlap: the current one goes on.
+    if (client !== this.current || !this.running) return;
+    this.current = null;
+    this.currentFile = null;
+    const why = result.error === undefined ? `the sink dropped it: ${result.reason}` : result.error.message;
+    this.failed(`cannot write ${file} (${why})`);
+  }
+
+  /** Sad with `reason`, and the next file in `retrySeconds`. */
+  private failed(reason: string): void {
+    this.failureCount += 1;
+    this.lastFailure = reason;
+    this.setMood('sad', reason);
+    const time = this.time;
+    if (time === null || !this.running || this.retry?.active() === true) return;
+    getLogger().info('recording retry', { component: this.name, inSeconds: this.retrySeconds });
+    this.retry = time.callLater(this.retrySeconds, () => {
+      this.retry = null;
+      if (this.open()) this.happyOnceWritten();
+    });
+  }
+
+  /**
+   * Happy again once the current file is written to: the sink's bytes-served grows while it is
+   * the sink's only client (an older file in its overlap would count too, so it is waited out).
+   */
+  private happyOnceWritten(): void {
+    const sink = this.sink;
+    const time = this.time;
+    const client = this.current;
+    if (sink === null || time === null || client === null || this.mood !== 'sad') return;
+    if (this.writeCheck?.active() === true) this.writeCheck.cancel();
+    let mark = sink.stats().bytesServed;
+    const check = (): void => {
+      this.writeCheck = null;
+      if (!this.running || this.current !== client || this.mood !== 'sad') return;
+      const served = sink.stats().bytesServed;
+      if (sink.size === 1 && served > mark) {
+        this.setMood('happy');
+        return;
+      }
+      if (sink.size > 1) mark = served;
+      this.writeCheck = time.callLater(WRITE_CHECK_SECONDS, check);
+    };
+    this.writeCheck = time.callLater(WRITE_CHECK_SECONDS, check);
+  }
+
+  /** Every `rotateSeconds`, the next file (a failed open is also retried every `retrySeconds`). */
   private scheduleRotation(): void {
     const time = this.time;
     if (this.rotateSeconds === null || time === null) return;
     this.rotation = time.callLater(this.rotateSeconds, () => {
       this.rotation = null;
-      if (this.next() && this.mood === 'sad') this.setMood('happy');
+      if (this.open() && this.mood === 'sad') this.happyOnceWritten();
       this.scheduleRotation();
     });
   }

@@ -1,13 +1,14 @@
 /**
  * Faults against a real `torsion serve`:
  *  - a recording fails mid-stream (it writes into a FIFO whose reader goes away: EPIPE on the
- *    recorder's fd): the failure is logged and viewers keep streaming, new ones are served;
+ *    recorder's fd): the recorder turns sad, viewers keep streaming, new ones are served, and the
+ *    recorder recovers into the next file;
  *  - SIGTERM during heavy load (300 streaming viewers plus a churn of mixed clients): the process
  *    exits 0 within 15 s, every viewer is closed by the server, and no client is left hanging.
  * (A pipeline that fails at start — sad, 503, restarts with backoff — is test/cli/serve.test.ts.)
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, rmSync, type ReadStream } from 'node:fs';
+import { createReadStream, rmSync, statSync, type ReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { churn, servesAViewer, startServe, tempDir, token, waitFor, writeConfig } from './helpers';
@@ -26,7 +27,7 @@ function drain(fifo: string): { stream: ReadStream; bytes: () => number } {
 }
 
 describe('faults', () => {
-  it('a recording that fails mid-stream (its FIFO reader goes away) is logged and does not disturb viewers', async () => {
+  it('a recording that fails mid-stream (its FIFO reader goes away) turns the recorder sad, not the viewers, and it recovers', async () => {
     const fifo = join(dir, 'record.fifo');
     execFileSync('mkfifo', [fifo]);
     const reader = drain(fifo); // the recorder's open() waits for a reader
@@ -45,10 +46,18 @@ describe('faults', () => {
       // The viewers keep streaming: 3,000 more bytes each, and a new viewer is served.
       await Promise.all(viewers.map((v) => v.received(v.bytes() + 3000, 20_000)));
       expect(await servesAViewer(port, `/live.webm?token=${t}`)).toBe(true);
-      const stats = await (await fetch(`http://127.0.0.1:${port}/stats?token=${t}`)).json() as { mounts: Array<{ mood: string }>; components: Array<{ name: string; mood: string }> };
+      // Only the recorder turns sad, naming the file; it tries the next file 5 s later (a regular
+      // file, record-1.fifo) and is happy again once that is written to.
+      await server.waitForStderr(/"msg":"component mood","component":"disk-0".*"to":"sad","reason":"cannot write [^"]*record\.fifo/, 20_000);
+      const stats = await (await fetch(`http://127.0.0.1:${port}/stats?token=${t}`)).json() as {
+        mounts: Array<{ mood: string }>; components: Array<{ name: string; mood: string; failures?: number; lastFailure?: string }> };
       expect(stats.mounts[0]?.mood).toBe('happy');
-      // Known gap (docs/security.md, open issues): the recorder still reports happy here.
-      console.log(`faults: recorder mood after a failed write: ${stats.components.find((c) => c.name === 'disk-0')?.mood}`);
+      expect(stats.components.filter((c) => c.name !== 'disk-0').every((c) => c.mood === 'happy')).toBe(true);
+      const recorder = stats.components.find((c) => c.name === 'disk-0');
+      expect(recorder?.failures).toBe(1);
+      expect(recorder?.lastFailure).toMatch(/^cannot write .*record\.fifo/);
+      await server.waitForStderr(/"msg":"component mood","component":"disk-0".*"from":"sad","to":"happy"/, 20_000);
+      expect(statSync(join(dir, 'record-1.fifo')).size).toBeGreaterThan(0);
       expect(await server.stop(), server.stderr().slice(-3000)).toBe(0);
     } finally {
       for (const v of viewers) v.socket.destroy();

@@ -1,0 +1,135 @@
+/**
+ * DiskRecorder on a real pipeline (in-process StreamServer, real GLib reactor): the first file is a
+ * symlink to /dev/full, so every write fails with ENOSPC and multifdsink drops it (`error`). The
+ * recorder turns sad, naming the file; the viewers of the same mount keep streaming and a new one
+ * is served (the flow is not restarted); after `retrySeconds` the recorder opens `rec-1.webm`, a
+ * regular file, turns happy once it is written to, and the file keeps growing.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { filter, firstValueFrom } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AudioEncoder, DiskRecorder, HttpStreamer, Muxer, StreamServer, TestSource, VideoEncoder, parseServerConfig, type Mood,
+} from '../../src/components/index';
+import { Deferred } from '../../src/defer/deferred';
+import { captureLogs, type LogCapture } from '../../src/log';
+import { anchoredClock } from '../../src/protocols/index';
+import { realTime, startLoop, stopLoop, within } from '../gst/helpers/loop';
+
+const SECRET = 'disk-recorder-secret-0123456789';
+
+interface Viewer {
+  readonly socket: Socket;
+  bytes(): number;
+  readonly closed: Promise<void>;
+  /** Resolves once `n` bytes in all have arrived. */
+  received(n: number): Promise<void>;
+}
+
+function viewer(port: number, path: string): Viewer {
+  const socket = connect(port, '127.0.0.1');
+  let total = 0;
+  const waiters: Array<[number, () => void]> = [];
+  const closed = new Promise<void>((r) => socket.on('close', () => r()));
+  socket.on('error', () => undefined);
+  socket.on('data', (c: Buffer) => {
+    total += c.length;
+    for (const w of waiters.splice(0)) if (total >= w[0]) w[1](); else waiters.push(w);
+  });
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  return {
+    socket, closed, bytes: () => total,
+    received: (n) => new Promise<void>((r) => { if (total >= n) r(); else waiters.push([n, r]); }),
+  };
+}
+
+/** Fires once `condition()` holds, checked every 0.1 s on the reactor clock. */
+function until(condition: () => boolean): Deferred<void> {
+  const d = new Deferred<void>();
+  const check = (): void => {
+    if (d.called) return;
+    if (condition()) d.callback(undefined); else realTime.callLater(0.1, check);
+  };
+  check();
+  return d;
+}
+
+const size = (file: string): number => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+};
+
+describe('DiskRecorder', () => {
+  let logs: LogCapture;
+  const dir = mkdtempSync(join(tmpdir(), 'torsion-disk-'));
+  beforeAll(async () => { logs = captureLogs(); await startLoop(); });
+  afterAll(async () => { await stopLoop(); logs.restore(); rmSync(dir, { recursive: true, force: true }); });
+
+  it('turns sad when its file cannot be written, leaves the viewers alone, and recovers into the next file', async () => {
+    const first = join(dir, 'rec.webm');
+    const second = join(dir, 'rec-1.webm');
+    symlinkSync('/dev/full', first); // writes fail with ENOSPC
+    const recorder = new DiskRecorder('disk', 'mux', first, { retrySeconds: 2 });
+    const streamer = new HttpStreamer('web', 'mux', { path: '/live.webm', contentType: 'video/webm' });
+    const components = [
+      new TestSource('src', { width: 160, height: 120, framerate: 10 }),
+      new VideoEncoder('vp8', 'vp8', 'src:video', { bitrate: 200_000, keyframeDistance: 10 }),
+      new AudioEncoder('vorbis', 'vorbis', 'src:audio'),
+      new Muxer('mux', 'webm', ['vp8', 'vorbis']),
+      streamer,
+      recorder,
+    ];
+    const recorderMoods: Mood[] = [];
+    const streamerMoods: Mood[] = [];
+    recorder.mood$.subscribe((m) => recorderMoods.push(m));
+    streamer.mood$.subscribe((m) => streamerMoods.push(m));
+    const config = parseServerConfig({ port: 0 });
+    const server = await within(StreamServer.start({ config, reactor: realTime, secret: SECRET,
+      wallClock: anchoredClock(realTime, Date.now() / 1000), components }), 20, 'start');
+    const viewers: Viewer[] = [];
+    try {
+      const path = `/live.webm?token=${server.token(120, '/live.webm')}`;
+      await within(firstValueFrom(streamer.mood$.pipe(filter((m) => m === 'happy'))), 20, 'streamer happy');
+      viewers.push(viewer(server.ports.http, path));
+      await within(viewers[0]!.received(2000), 20, 'first viewer');
+
+      // The first keyframe reaches /dev/full: the sink drops the file and the recorder turns sad.
+      await within(firstValueFrom(recorder.mood$.pipe(filter((m) => m === 'sad'))), 20, 'recorder sad');
+      expect(recorder.moodDetail).toMatch(/^cannot write .*\/rec\.webm \(the sink dropped it: error\)$/);
+      expect(server.stats().components.find((c) => c.name === 'disk')).toMatchObject({ mood: 'sad', failures: 1, file: null, retrying: true });
+      expect(logs.records.some((r) => r.message === 'recording ended' && r.fields['reason'] === 'error')).toBe(true);
+
+      // The viewers' flow goes on: the first viewer keeps receiving, a new one is served.
+      const at = viewers[0]!.bytes();
+      viewers.push(viewer(server.ports.http, path));
+      await within(Promise.all([viewers[0]!.received(at + 3000), viewers[1]!.received(3000)]), 20, 'viewers while the recorder is sad');
+
+      // After retrySeconds the next file, a regular one: happy once it is written to, and it grows.
+      await within(firstValueFrom(recorder.mood$.pipe(filter((m) => m === 'happy'))), 20, 'recorder happy again');
+      expect(recorder.moodDetail).toBe('');
+      const written = size(second);
+      expect(written).toBeGreaterThan(0);
+      expect(readFileSync(second).subarray(0, 4).toString('hex')).toBe('1a45dfa3'); // EBML: starts with the headers
+      await within(until(() => size(second) > written + 2000), 20, 'rec-1.webm grows');
+      expect(server.stats().components.find((c) => c.name === 'disk')).toMatchObject({
+        mood: 'happy', file: second, files: 2, failures: 1, retrying: false,
+        lastFailure: expect.stringMatching(/rec\.webm/) as unknown,
+      });
+      expect(recorderMoods).toEqual(['waking', 'happy', 'sad', 'happy']);
+      // The streamer never left happy and the flow was never restarted.
+      expect(streamerMoods.slice(streamerMoods.indexOf('happy'))).toEqual(['happy']);
+      expect(server.flow.starts).toBe(1);
+      expect(server.flow.mood).toBe('happy');
+    } finally {
+      await within(server.stop(), 20, 'stop');
+      for (const v of viewers) v.socket.destroy();
+    }
+    await within(Promise.all(viewers.map((v) => v.closed)), 10, 'viewers closed');
+  }, 90_000);
+});
