@@ -18,6 +18,9 @@ export function serverBanner(server: StreamServer, host: string, pid: number, se
     lines.push(`  ${label.padEnd(12)} ${base}${m.path}?token=${server.token(day, m.path)}`);
   }
   if (server.ports.ingest !== null) lines.push(`  producers:   PUT http://source:<password>@${shown}:${server.ports.ingest}${server.ingestPath ?? ''}`);
+  if (server.ports.feeds !== null && server.feedServer !== null) {
+    lines.push(`  GDP feeds:   ${server.feedServer.feeds().join(', ')} on port ${server.ports.feeds} (edges: source.type relay)`);
+  }
   if (server.ports.https !== null) lines.push(`  HTTPS:       https://${shown}:${server.ports.https}/?token=${server.token(day)}`);
   const webm = server.parts.streamers.find((m) => m.contentType.endsWith('/webm'));
   if (webm !== undefined) {

@@ -102,8 +102,11 @@ export abstract class Component {
    */
   abstract fragment(inputs: readonly string[]): string;
 
-  /** Called once the pipeline is made, before it plays (e.g. to attach an FdSink). */
-  attach(_context: AttachContext): void {
+  /**
+   * Called once the pipeline is made, before it plays (e.g. to attach an FdSink). A Deferred
+   * result delays playing until it fires (a failure fails the run).
+   */
+  attach(_context: AttachContext): void | Deferred<void> {
     // Most components have nothing to attach.
   }
 

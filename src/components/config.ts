@@ -11,14 +11,27 @@ import { ConfigError } from './errors';
 import type { Burst, SlowViewerPolicy } from './http-streamer';
 import type { MuxFormat } from './muxers';
 
+/** Where the stream comes from (docs/config.md). */
+export type SourceType = 'test' | 'ingest' | 'feed' | 'relay';
+
 export interface SourceConfig {
-  /** `test`: the built-in test source; `ingest`: a producer pushes a stream (docs/components.md). */
-  readonly type: 'test' | 'ingest';
+  /**
+   * `test`: the built-in test source; `ingest`: a producer pushes a stream over HTTP
+   * (Icecast-style); `feed`: a GDP feed from another server (`source.feed`), decoded and encoded
+   * here; `relay`: an edge — each mount relays the upstream server's feed of the same path as is.
+   */
+  readonly type: SourceType;
   readonly width: number;
   readonly height: number;
   readonly framerate: number;
-  /** Ingest: the port producers connect to. */
+  /** Ingest: the port producers connect to (default 8801). Feed/relay: the upstream feed port (default 8802). */
   readonly port: number;
+  /** Feed/relay: the upstream server's address. */
+  readonly host: string;
+  /** Feed: the upstream feed decoded here (a mount path of the upstream server). */
+  readonly feed: string;
+  /** Feed/relay: who we are to the upstream server (its logs and stats name us so). */
+  readonly identity: string;
   /** Ingest: the path producers push to. */
   readonly path: string;
   /** Ingest: the source password (user `source`); `TORSION_SOURCE_PASSWORD` fills it in `torsion serve`. */
@@ -58,6 +71,14 @@ export interface TlsConfig {
   readonly key: string;
 }
 
+/** Exporting this server's mounts as GDP feeds for other servers (edges) to eat. */
+export interface FeedsConfig {
+  /** The feed port (default 8802). */
+  readonly port: number;
+  /** The address it listens on (default: the server's `host`). */
+  readonly host: string;
+}
+
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
@@ -65,6 +86,8 @@ export interface ServerConfig {
   /** An scrypt password file (`torsion passwd`) for HTTP Basic viewers, besides tokens. */
   readonly passwordFile: string | null;
   readonly source: SourceConfig;
+  /** Offer every mount's stream as a GDP feed named by its path (secret: `TORSION_FEED_SECRET`), or null. */
+  readonly feeds: FeedsConfig | null;
   readonly encoding: EncodingConfig;
   readonly mounts: readonly MountConfig[];
   readonly recordings: readonly RecordingConfig[];
@@ -155,7 +178,7 @@ function mount(value: unknown, field: string, fallbackMax: number): MountConfig 
 
 /** Validates a parsed configuration value (undefined/null: all defaults). */
 export function parseServerConfig(value: unknown): ServerConfig {
-  const o = object(value ?? {}, '', ['port', 'host', 'tls', 'passwordFile', 'source', 'encoding', 'mounts', 'recordings',
+  const o = object(value ?? {}, '', ['port', 'host', 'tls', 'passwordFile', 'source', 'feeds', 'encoding', 'mounts', 'recordings',
     'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit', 'expireViewers', 'burst']);
   const port = int(o, '', 'port', 8800, 0, 65535);
   const host = str(o, '', 'host', '127.0.0.1');
@@ -165,18 +188,34 @@ export function parseServerConfig(value: unknown): ServerConfig {
     tls = { port: int(t, 'tls', 'port', 8843, 0, 65535), cert: str(t, 'tls', 'cert', null), key: str(t, 'tls', 'key', null) };
   }
   const passwordFile = o['passwordFile'] === undefined || o['passwordFile'] === null ? null : str(o, '', 'passwordFile', null);
-  const s = object(o['source'] ?? {}, 'source', ['type', 'width', 'height', 'framerate', 'port', 'path', 'password']);
+  const s = object(o['source'] ?? {}, 'source', ['type', 'width', 'height', 'framerate', 'port', 'path', 'password', 'host', 'feed', 'identity']);
+  const type = oneOf(s, 'source', 'type', ['test', 'ingest', 'feed', 'relay'] as const, 'test') as SourceType;
+  const upstream = type === 'feed' || type === 'relay';
+  for (const key of ['host', 'feed', 'identity']) {
+    if (s[key] !== undefined && !upstream) throw new ConfigError(`source.${key}`, 'is only for source.type feed or relay');
+  }
+  if (s['feed'] !== undefined && type === 'relay') throw new ConfigError('source.feed', 'a relay eats each mount\'s own path; source.feed is for source.type feed');
   const source: SourceConfig = {
-    type: oneOf(s, 'source', 'type', ['test', 'ingest'] as const, 'test') as 'test' | 'ingest',
+    type,
     width: int(s, 'source', 'width', 320, 16, 7680),
     height: int(s, 'source', 'height', 240, 16, 4320),
     framerate: int(s, 'source', 'framerate', 15, 1, 120),
-    port: int(s, 'source', 'port', 8801, 0, 65535),
+    port: int(s, 'source', 'port', upstream ? 8802 : 8801, upstream ? 1 : 0, 65535),
+    host: str(s, 'source', 'host', '127.0.0.1'),
+    feed: str(s, 'source', 'feed', '/live.webm'),
+    identity: str(s, 'source', 'identity', 'torsion'),
     path: str(s, 'source', 'path', '/ingest'),
     password: s['password'] === undefined || s['password'] === null ? null : str(s, 'source', 'password', null),
   };
   if (!PATH.test(source.path)) throw new ConfigError('source.path', `'${source.path}' is not a path`);
+  if (!PATH.test(source.feed)) throw new ConfigError('source.feed', `'${source.feed}' is not a feed name (a mount path of the upstream server)`);
+  if (source.identity.includes('@') || Buffer.byteLength(source.identity) > 100) throw new ConfigError('source.identity', 'must have no @ and at most 100 bytes');
   if (source.password !== null && source.password.length < 8) throw new ConfigError('source.password', 'must have at least 8 characters');
+  let feeds: FeedsConfig | null = null;
+  if (o['feeds'] !== undefined && o['feeds'] !== null) {
+    const f = object(o['feeds'], 'feeds', ['port', 'host']);
+    feeds = { port: int(f, 'feeds', 'port', 8802, 0, 65535), host: str(f, 'feeds', 'host', host) };
+  }
   const e = object(o['encoding'] ?? {}, 'encoding', ['videoBitrate', 'keyframeDistance', 'vorbisQuality', 'opusBitrate']);
   const encoding: EncodingConfig = {
     videoBitrate: int(e, 'encoding', 'videoBitrate', 400_000, 10_000, 100_000_000),
@@ -223,7 +262,7 @@ export function parseServerConfig(value: unknown): ServerConfig {
   }
   const expireViewers = o['expireViewers'] ?? true;
   if (typeof expireViewers !== 'boolean') throw new ConfigError('expireViewers', `must be true or false, got ${JSON.stringify(expireViewers)}`);
-  return { port, host, tls, passwordFile, source, encoding, mounts, recordings, maxBandwidth, slowViewers, authRateLimit, expireViewers, burst };
+  return { port, host, tls, passwordFile, source, feeds, encoding, mounts, recordings, maxBandwidth, slowViewers, authRateLimit, expireViewers, burst };
 }
 
 /** Parses a JSON or YAML config text (YAML is a superset of JSON); `source` names the file in errors. */

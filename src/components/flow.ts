@@ -129,17 +129,26 @@ export class Flow {
     let pipeline: Pipeline;
     const line = flowLaunchLine(this.components);
     getLogger().debug('flow pipeline', { launch: line, run: this.runs });
+    const attached: Deferred<void>[] = [];
     try {
       pipeline = Pipeline.launch(line, { reactor });
       this.pipe = pipeline;
-      for (const c of this.components) c.attach({ pipeline, time: reactor, reactor });
+      for (const c of this.components) {
+        const d = c.attach({ pipeline, time: reactor, reactor });
+        if (d !== undefined) attached.push(d);
+      }
     } catch (error) {
       for (const c of this.components) c.setMood('sad', error instanceof Error ? error.message : String(error));
       this.scheduleRestart();
       return fail(error);
     }
     this.subscription = pipeline.messages$.subscribe((m) => this.onMessage(m));
-    return pipeline.setState('playing').addCallbacks(
+    const ready = attached.length === 0 ? succeed<unknown>(undefined)
+      : new DeferredList(attached, { fireOnOneErrback: true, consumeErrors: true }).addErrback((f: Failure) => {
+        throw (f.value as { subFailure?: Failure }).subFailure?.value ?? f.value;
+      });
+    return ready.addCallback(() => (this.stopping !== null || this.pipe !== pipeline ? fail(new ComponentError('the flow stopped while starting'))
+      : pipeline.setState('playing'))).addCallbacks(
       (): Deferred<void> => new DeferredList(this.components.map((c) => c.start()), { fireOnOneErrback: true, consumeErrors: true })
         .addCallback(() => {
           if (this.pipe === pipeline) this.policy?.running();

@@ -6,7 +6,8 @@
 export { Component, MOODS, componentNameProblem, type Mood, type ComponentStats, type AttachContext } from './component';
 export { TestSource, type TestSourceOptions } from './test-source';
 export { VideoEncoder, AudioEncoder, type VideoCodec, type AudioCodec, type VideoEncoderOptions, type AudioEncoderOptions } from './encoders';
-export { Muxer, type MuxFormat } from './muxers';
+export { Muxer, contentTypeOf, type MuxFormat } from './muxers';
+export { FeedExporter, FeedEater, type FeedEaterOptions } from './feed-components';
 export {
   HttpStreamer, slowViewerPolicy, burstPolicy, type Burst, type HttpStreamerOptions, type MountStats, type SlowViewerPolicy, type StreamerSink,
 } from './http-streamer';
@@ -17,9 +18,9 @@ export { Flow, flowLaunchLine, elementOwner, type FlowOptions } from './flow';
 export { RestartPolicy, type RestartOptions } from './restart-policy';
 export {
   parseServerConfig, parseServerConfigText, DEFAULT_MOUNTS, type ServerConfig, type MountConfig, type SourceConfig,
-  type EncodingConfig, type RecordingConfig, type TlsConfig,
+  type EncodingConfig, type RecordingConfig, type TlsConfig, type FeedsConfig, type SourceType,
 } from './config';
-export { serverComponents, bandwidthRefusal, mountSlug, type ServerComponents } from './server-flow';
+export { serverComponents, bandwidthRefusal, mountSlug, type ServerComponents, type ServerFeeds } from './server-flow';
 export { ServerMetrics } from './metrics';
 export { parseLaunchLine, LAUNCH_KINDS } from './launch-line';
 export { statusPage as serverStatusPage, type ServerStats } from './status-page';

@@ -8,6 +8,11 @@ import { Component, branch, feederTee } from './component';
 /** The container formats. */
 export type MuxFormat = 'webm' | 'ogg';
 
+/** The HTTP `Content-Type` of a muxed stream: `video/webm`, `audio/ogg`, … */
+export function contentTypeOf(format: MuxFormat, audioOnly: boolean): string {
+  return `${audioOnly ? 'audio' : 'video'}/${format}`;
+}
+
 /** A WebM or Ogg muxer. */
 export class Muxer extends Component {
   readonly kind: string;
@@ -18,7 +23,7 @@ export class Muxer extends Component {
   constructor(name: string, readonly format: MuxFormat, eaters: readonly string[], options: { readonly audioOnly?: boolean } = {}) {
     super(name, eaters);
     this.kind = `${format}-muxer`;
-    this.contentType = `${options.audioOnly === true ? 'audio' : 'video'}/${format}`;
+    this.contentType = contentTypeOf(format, options.audioOnly === true);
   }
 
   fragment(inputs: readonly string[]): string {

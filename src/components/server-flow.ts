@@ -10,7 +10,10 @@ import { DiskRecorder } from './disk-recorder';
 import { AudioEncoder, VideoEncoder, type AudioCodec, type VideoCodec } from './encoders';
 import { HttpStreamer } from './http-streamer';
 import { IngestSource } from './ingest-source';
-import { Muxer } from './muxers';
+import { Muxer, contentTypeOf } from './muxers';
+import { ConfigError } from './errors';
+import { FeedEater, FeedExporter } from './feed-components';
+import type { FeedServer } from '../gst/feeds/feed-server';
 import { TestSource } from './test-source';
 
 /** The components of a server, by role. */
@@ -28,10 +31,28 @@ export function mountSlug(path: string): string {
   return /^[a-z]/.test(slug) ? slug.slice(0, 50) : `m-${slug}`.slice(0, 50);
 }
 
+/** What GDP feeds need besides the config: the secret shared with other servers, and our feed server. */
+export interface ServerFeeds {
+  /** The feed secret (`TORSION_FEED_SECRET`); needed with `feeds` or a `feed`/`relay` source. */
+  readonly secret: string | null;
+  /** Where the mounts are offered, when `config.feeds` is set. */
+  readonly server: FeedServer | null;
+}
+
+function feedSecret(feeds: ServerFeeds, field: string): string {
+  if (feeds.secret === null) throw new ConfigError(field, 'GDP feeds need a secret shared with the other servers (TORSION_FEED_SECRET)');
+  return feeds.secret;
+}
+
 /** Builds the components a configuration describes. */
-export function serverComponents(config: ServerConfig): ServerComponents {
+export function serverComponents(config: ServerConfig, feeds: ServerFeeds = { secret: null, server: null }): ServerComponents {
+  if (config.source.type === 'relay') return relayComponents(config, feeds);
   const size = { width: config.source.width, height: config.source.height, framerate: config.source.framerate };
-  const source = config.source.type === 'ingest' ? new IngestSource('source', size) : new TestSource('source', size);
+  const src = config.source;
+  const source = src.type === 'ingest' ? new IngestSource('source', size)
+    : src.type === 'feed' ? new FeedEater('source', { host: src.host, port: src.port, feed: src.feed, identity: src.identity,
+      secret: feedSecret(feeds, 'source'), decode: size })
+      : new TestSource('source', size);
   const all: Component[] = [source];
   const videoEncoders = new Map<VideoCodec, VideoEncoder>();
   const audioEncoders = new Map<AudioCodec, AudioEncoder>();
@@ -68,12 +89,50 @@ export function serverComponents(config: ServerConfig): ServerComponents {
     all.push(muxer, streamer);
     streamers.push(streamer);
   });
+  all.push(...exporters(config, feeds, (path) => muxerOf.get(path)?.name ?? ''));
   const recorders = config.recordings.map((r, i) => {
     const muxer = muxerOf.get(r.mount) as Muxer;
     return new DiskRecorder(`disk-${i}`, muxer.name, r.file, r.rotateSeconds === null ? {} : { rotateSeconds: r.rotateSeconds });
   });
   all.push(...recorders);
   return source instanceof IngestSource ? { all, streamers, recorders, ingest: source } : { all, streamers, recorders };
+}
+
+/** A feed exporter per mount when `config.feeds` is set: mount `/x` is offered as feed `/x`. */
+function exporters(config: ServerConfig, feeds: ServerFeeds, producerOf: (path: string) => string): Component[] {
+  if (config.feeds === null) return [];
+  feedSecret(feeds, 'feeds');
+  const server = feeds.server;
+  if (server === null) throw new ConfigError('feeds', 'no feed server was given for the feeds');
+  return config.mounts.map((m, i) => new FeedExporter(`feed-${i}`, producerOf(m.path), m.path, server));
+}
+
+/**
+ * An edge: each mount relays the upstream server's feed of the same path, as it comes (no
+ * decoding, no encoding here), to its HTTP streamer (and recorders, and feed exporters: edges can
+ * feed further edges).
+ */
+function relayComponents(config: ServerConfig, feeds: ServerFeeds): ServerComponents {
+  const src = config.source;
+  const secret = feedSecret(feeds, 'source');
+  const all: Component[] = [];
+  const streamers: HttpStreamer[] = [];
+  const eaterOf = new Map<string, string>();
+  config.mounts.forEach((m, i) => {
+    const slug = `${mountSlug(m.path)}${config.mounts.findIndex((o) => mountSlug(o.path) === mountSlug(m.path)) === i ? '' : `-${i}`}`;
+    const eater = new FeedEater(`relay-${slug}`.slice(0, 63), { host: src.host, port: src.port, feed: m.path, identity: src.identity, secret });
+    eaterOf.set(m.path, eater.name);
+    const streamer = new HttpStreamer(`http-${slug}`, eater.name, {
+      path: m.path, contentType: contentTypeOf(m.format, m.video === null), maxViewers: m.maxViewers, slowViewers: config.slowViewers.policy,
+      lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout, ...(config.burst === null ? {} : { burst: config.burst }),
+    });
+    all.push(eater, streamer);
+    streamers.push(streamer);
+  });
+  const recorders = config.recordings.map((r, i) => new DiskRecorder(`disk-${i}`, eaterOf.get(r.mount) as string, r.file,
+    r.rotateSeconds === null ? {} : { rotateSeconds: r.rotateSeconds }));
+  all.push(...recorders, ...exporters(config, feeds, (path) => eaterOf.get(path) ?? ''));
+  return { all, streamers, recorders };
 }
 
 /** Flumotion's bandwidth rule: refuse when (viewers + 1) × bitrate of the mount would pass the limit. */

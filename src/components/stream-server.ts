@@ -12,13 +12,14 @@ import { readFileSync } from 'node:fs';
 import { Deferred, fail, succeed } from '../defer/deferred';
 import { DeferredList } from '../defer/deferred-list';
 import type { Failure } from '../defer/failure';
+import { FeedServer } from '../gst/feeds/feed-server';
 import type { GstReactor } from '../gst/host';
 import { getLogger } from '../log';
 import type { AuthResult, Bouncer } from '../protocols/auth/bouncer';
 import { BouncerChain } from '../protocols/auth/bouncer-chain';
 import { PasswordFileBouncer } from '../protocols/auth/password-file-bouncer';
 import { FailureRateLimiter, RateLimitedBouncer } from '../protocols/auth/rate-limiter';
-import { decodeToken, mintToken } from '../protocols/auth/token';
+import { decodeToken, mintToken, secretBytes } from '../protocols/auth/token';
 import { HmacTokenBouncer } from '../protocols/auth/token-bouncer';
 import type { WallClock } from '../protocols/auth/wall-clock';
 import type { Keycard } from '../protocols/auth/keycards';
@@ -54,6 +55,11 @@ export interface StreamServerOptions {
    * are the mounts. `config.source`, `encoding`, `mounts` and `recordings` are then unused.
    */
   readonly components?: readonly Component[];
+  /**
+   * The secret shared with other servers for GDP feeds (`TORSION_FEED_SECRET`, at least 16
+   * bytes): needed when `config.feeds` is set or the source is a `feed` or `relay`.
+   */
+  readonly feedSecret?: string;
 }
 
 /** Accept-queue depth of the viewer ports. */
@@ -88,6 +94,9 @@ export class StreamServer {
     readonly port: ListeningPort,
     readonly tlsPort: ListeningPort | null,
     readonly ingestPort: ListeningPort | null,
+    /** Where this server offers its mounts as GDP feeds (`config.feeds`), or null. */
+    readonly feedServer: FeedServer | null,
+    readonly feedPort: ListeningPort | null,
   ) {
     this.startedAt = options.reactor.seconds();
   }
@@ -103,11 +112,18 @@ export class StreamServer {
     let bouncer: Bouncer;
     let parts: ServerComponents;
     let flow: Flow;
+    let feedServer: FeedServer | null = null;
     try {
+      const feedSecret = options.feedSecret ?? null;
+      if (feedSecret !== null) secretBytes(feedSecret);
+      if (config.feeds !== null && options.components === undefined && feedSecret !== null) {
+        feedServer = new FeedServer({ secret: feedSecret, time: reactor,
+          limiter: new FailureRateLimiter({ clock: reactor, ...config.authRateLimit }) });
+      }
       const token = new HmacTokenBouncer({ secret: options.secret, clock: options.wallClock });
       const inner = config.passwordFile === null ? token : new BouncerChain([token, openPasswordFile(config.passwordFile)], 'first');
       bouncer = new RateLimitedBouncer(inner, new FailureRateLimiter({ clock: reactor, ...config.authRateLimit }));
-      parts = options.components === undefined ? serverComponents(config) : {
+      parts = options.components === undefined ? serverComponents(config, { secret: feedSecret, server: feedServer }) : {
         all: options.components,
         streamers: options.components.filter((c): c is HttpStreamer => c instanceof HttpStreamer),
         recorders: options.components.filter((c): c is DiskRecorder => c instanceof DiskRecorder),
@@ -166,11 +182,15 @@ export class StreamServer {
       const ingestFactory = new IngestFactory({ path: config.source.path, password, sink: parts.ingest, time: reactor });
       return reactor.listenTCP(config.source.port, ingestFactory, { interface: config.host }).addCallback((p): ListeningPort | null => p);
     })();
-    const all = new DeferredList<unknown>([listening as Deferred<unknown>, tls as Deferred<unknown>, ingest as Deferred<unknown>],
+    const fs = feedServer;
+    const feeds = fs === null || config.feeds === null ? succeed<ListeningPort | null>(null)
+      : fs.listenTCP(reactor, config.feeds.port, { interface: config.feeds.host }).addCallback((p): ListeningPort | null => p);
+    const all = new DeferredList<unknown>([listening as Deferred<unknown>, tls as Deferred<unknown>, ingest as Deferred<unknown>, feeds as Deferred<unknown>],
       { fireOnOneErrback: true, consumeErrors: true });
     return all.addCallbacks((results): StreamServer => {
       server = new StreamServer(options, flow, parts, metrics, results[0]?.[1] as ListeningPort, (results[1]?.[1] ?? null) as ListeningPort | null,
-        (results[2]?.[1] ?? null) as ListeningPort | null);
+        (results[2]?.[1] ?? null) as ListeningPort | null, fs, (results[3]?.[1] ?? null) as ListeningPort | null);
+      if (fs !== null) log.info('offering feeds', { feeds: fs.feeds(), port: server.ports.feeds });
       const s = server;
       reactor.addSystemEventTrigger('before', 'shutdown', () => s.stop());
       return s;
@@ -179,18 +199,19 @@ export class StreamServer {
       // A failed listen's result was consumed by the list (undefined): only a bound port needs closing.
       const close = (p: ListeningPort | null | undefined): Deferred<void> | null => (p === undefined || p === null ? null : p.stopListening());
       return new DeferredList<unknown>([listening.addCallback(close) as Deferred<unknown>, tls.addCallback(close) as Deferred<unknown>,
-        ingest.addCallback(close) as Deferred<unknown>, flow.stop() as Deferred<unknown>], { consumeErrors: true })
+        ingest.addCallback(close) as Deferred<unknown>, feeds.addCallback(close) as Deferred<unknown>, flow.stop() as Deferred<unknown>],
+      { consumeErrors: true })
         .addCallback(() => fail<StreamServer>(error));
     });
   }
 
   /** The HTTP(S) port numbers actually bound. */
-  get ports(): { readonly http: number; readonly https: number | null; readonly ingest: number | null } {
+  get ports(): { readonly http: number; readonly https: number | null; readonly ingest: number | null; readonly feeds: number | null } {
     const num = (p: ListeningPort | null): number | null => {
       const a = p?.getHost();
       return a !== undefined && a.type === 'TCP' ? a.port : null;
     };
-    return { http: num(this.port) ?? 0, https: num(this.tlsPort), ingest: num(this.ingestPort) };
+    return { http: num(this.port) ?? 0, https: num(this.tlsPort), ingest: num(this.ingestPort), feeds: num(this.feedPort) };
   }
 
   /** The path producers push to, when the source is an ingest source. */
@@ -218,7 +239,9 @@ export class StreamServer {
     if (this.stopping !== null) return this.stopping;
     getLogger().info('stream server stopping: closing viewers and the pipeline');
     const ports = [this.port, this.tlsPort, this.ingestPort].filter((p): p is ListeningPort => p !== null);
-    this.stopping = new DeferredList(ports.map((p) => p.stopListening()), { consumeErrors: true })
+    const closing = ports.map((p) => p.stopListening());
+    if (this.feedServer !== null) closing.push(this.feedServer.close());
+    this.stopping = new DeferredList(closing, { consumeErrors: true })
       .addCallback(() => this.flow.stop());
     return this.stopping;
   }

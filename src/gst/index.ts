@@ -29,5 +29,7 @@ export { Feeder, feederSinkLaunch, FEEDER_DEFAULT_POLICY } from './feeds/feeder'
 export type { FeederOptions, FeederEvent } from './feeds/feeder';
 export { Eater, eaterSourceLaunch } from './feeds/eater';
 export type { EaterOptions, EaterEvent } from './feeds/eater';
+export { FeedServer, feedIdentity, parseFeedIdentity } from './feeds/feed-server';
+export type { FeedServerOptions, FeedServerEvent } from './feeds/feed-server';
 export { FeedFilter } from './feeds/feed-filter';
 export type { FeedFilterOptions, FeedFilterStats } from './feeds/feed-filter';

@@ -69,7 +69,18 @@ describe('server configuration', () => {
     expect(fieldOf(() => parseServerConfig({ source: { type: 'ingest', password: 'short' } }))).toBe('source.password');
     expect(fieldOf(() => parseServerConfig({ source: { type: 'ingest', path: 'ingest' } }))).toBe('source.path');
     expect(parseServerConfig({ source: { type: 'ingest', password: 'long enough' } }).source)
-      .toEqual({ type: 'ingest', width: 320, height: 240, framerate: 15, port: 8801, path: '/ingest', password: 'long enough' });
+      .toEqual({ type: 'ingest', width: 320, height: 240, framerate: 15, port: 8801, path: '/ingest', password: 'long enough',
+        host: '127.0.0.1', feed: '/live.webm', identity: 'torsion' });
+    // GDP feeds: an upstream source defaults to the feed port 8802; feed settings belong to feed/relay sources.
+    expect(parseServerConfig({ source: { type: 'relay', host: '10.0.0.1', identity: 'edge-2' } }).source)
+      .toMatchObject({ type: 'relay', port: 8802, host: '10.0.0.1', identity: 'edge-2' });
+    expect(parseServerConfig({ feeds: { port: 9902 }, host: '0.0.0.0' }).feeds).toEqual({ port: 9902, host: '0.0.0.0' });
+    expect(parseServerConfig({}).feeds).toBeNull();
+    expect(fieldOf(() => parseServerConfig({ source: { type: 'feed', feed: 'live.webm' } }))).toBe('source.feed');
+    expect(fieldOf(() => parseServerConfig({ source: { type: 'relay', identity: 'a@b' } }))).toBe('source.identity');
+    expect(fieldOf(() => parseServerConfig({ source: { type: 'relay', port: 0 } }))).toBe('source.port');
+    expect(fieldOf(() => parseServerConfig({ source: { identity: 'x' } }))).toBe('source.identity');
+    expect(fieldOf(() => parseServerConfig({ feeds: { port: 1, secret: 'x' } }))).toBe('feeds.secret');
     expect(fieldOf(() => parseServerConfig({ mounts: [] }))).toBe('mounts');
     expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm' }, { format: 'ogg' }] }))).toBe('mounts[1].path');
     expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm', video: 'theora' }] }))).toBe('mounts[0].video');

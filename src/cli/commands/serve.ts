@@ -31,7 +31,8 @@ Options:
   -h, --help          show this help
 
 Environment: TORSION_SECRET (token secret, at least 16 bytes; random when unset), PORT,
-TORSION_SOURCE_PASSWORD (the producers' password with source.type ingest), TORSION_LOG_LEVEL
+TORSION_SOURCE_PASSWORD (the producers' password with source.type ingest), TORSION_FEED_SECRET
+(the secret shared with other servers for GDP feeds: feeds, source.type feed or relay), TORSION_LOG_LEVEL
 (debug, info, warn, error, silent).
 
 Exit status: 0 after a clean stop; 1 when the server cannot start; 2 for a usage or config error.
@@ -102,7 +103,9 @@ export async function runStreamServer(io: CommandIO, config: ServerConfig, comma
   const wallClock = anchoredClock(reactor, unixNow());
   const stopped = reactor.run().asPromise();
   let failed = false;
-  await StreamServer.start({ config, reactor, secret, wallClock, ...(components === undefined ? {} : { components }) }).asPromise().then(
+  const feedSecret = io.env['TORSION_FEED_SECRET'];
+  await StreamServer.start({ config, reactor, secret, wallClock, ...(components === undefined ? {} : { components }),
+    ...(feedSecret === undefined || feedSecret === '' ? {} : { feedSecret }) }).asPromise().then(
     (server) => { io.stdout.write(serverBanner(server, config.host, process.pid, given !== undefined && given !== '')); },
     (error: unknown) => {
       failed = true;

@@ -20,6 +20,7 @@ import type { SecretSource } from '../../protocols/challenge/challenge-server';
 import { NonceCache } from '../../protocols/challenge/nonce-cache';
 import { Factory } from '../../protocols/factory';
 import type { Address } from '../../reactor/interfaces/address';
+import type { Transport } from '../../reactor/interfaces/transport';
 import type { ListenOptions, ListenUNIXOptions, ListeningPort, ReactorTCP, ReactorUNIX } from '../../reactor/interfaces/reactor';
 import { FdSink } from '../fd-sink';
 import type { Pipeline } from '../pipeline';
@@ -113,7 +114,9 @@ export class Feeder {
     this.events$ = this.subject.asObservable();
     const nonces = options.nonces ?? new NonceCache({ clock: options.time });
     const hooks: FeederHooks = {
-      accepted: (p, result) => this.handOff(p, result),
+      accepted: (p, result) => {
+        if (p.transport !== null) this.serveEater(p.transport, result);
+      },
       refused: (p, error) => this.emit({ type: 'refused', peer: p.transport?.getPeer() ?? null, error }),
     };
     const protocolOptions: ChallengeServerProtocolOptions = {
@@ -178,9 +181,12 @@ export class Feeder {
     return port;
   }
 
-  private handOff(protocol: ChallengeServerProtocol, result: HandshakeResult): void {
-    const transport = protocol.transport;
-    if (transport === null) return;
+  /**
+   * Hands an eater connection that already passed the handshake (`result`) to the sink: what the
+   * feeder's own factory does after its handshake, and what a {@link FeedServer} (one port for
+   * several feeders) does after routing. Aborts the transport if the sink cannot take it.
+   */
+  serveEater(transport: Transport, result: HandshakeResult): void {
     const client = this.sink.addClient(transport);
     client.added.addCallback((added) => {
       if (!added) {

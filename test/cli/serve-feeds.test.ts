@@ -1,0 +1,151 @@
+/**
+ * Components joined by GDP feeds across processes, end to end with real `torsion serve` processes:
+ *  - a producer (`feeds:` set) offers its mounts; an edge (`source.type: relay`) serves them as they
+ *    come, and a second server (`source.type: feed`) decodes the producer's WebM feed and encodes
+ *    its own mounts from it (ingest over GDP). Real GStreamer clients decode every mount;
+ *  - the producer is killed (SIGKILL) while the edge has a viewer: the edge's feeds turn hungry,
+ *    the viewer stays connected, and once a producer is back on the same port the edge reconnects
+ *    by itself and the same viewer receives more bytes, while a new viewer decodes from its first byte;
+ *  - a wrong feed secret: the edge is refused, its feed turns sad (no endless redial), and it says why;
+ *  - config errors: feeds without TORSION_FEED_SECRET.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { serveCommand } from '../../src/cli/commands/serve';
+import { mintToken } from '../../src/protocols/index';
+import { captureIO } from './io';
+import { freePort, rawViewer, run, serve, type ServeProcess } from '../components/helpers/serve';
+
+const SECRET = 'feeds-test-secret-0123456789';
+const FEED_SECRET = 'feed-secret-between-servers-0123';
+const dir = mkdtempSync(join(tmpdir(), 'torsion-feeds-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const token = (): string => mintToken(SECRET, '/', Math.floor(Date.now() / 1000) + 600);
+const frames = (output: string): number => (output.match(/chain\s+\*+/g) ?? []).length;
+
+function config(name: string, lines: string[]): string {
+  const file = join(dir, name);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+type Stats = { mood: string; components: Array<{ name: string; mood: string; moodDetail?: string; connections?: number; eaters?: string[] }> };
+
+async function stats(port: number): Promise<Stats> {
+  return await (await fetch(`http://127.0.0.1:${port}/stats?token=${token()}`)).json() as Stats;
+}
+
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await probe();
+      if (ok(last)) return last;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > end) throw new Error(`${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200)); // polling interval of an HTTP probe, not a synchronisation sleep
+  }
+}
+
+function decodeWebm(port: number, path = '/live.webm'): ReturnType<typeof run> {
+  return run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=http://127.0.0.1:${port}${path}?token=${token()}`, 'num-buffers=40', '!',
+    'matroskademux', '!', 'vp8dec', '!', 'fakesink', 'silent=false'], 40_000);
+}
+
+function decodeOgg(port: number): ReturnType<typeof run> {
+  return run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=http://127.0.0.1:${port}/live.ogg?token=${token()}`, 'num-buffers=40', '!',
+    'oggdemux', '!', 'theoradec', '!', 'fakesink', 'silent=false'], 40_000);
+}
+
+const env = { TORSION_SECRET: SECRET, TORSION_FEED_SECRET: FEED_SECRET };
+const small = 'source: { width: 160, height: 120, framerate: 10 }';
+
+describe('GDP feeds between torsion serve processes', () => {
+  it('a producer feeds a relay edge and a transcoding server; both decode, and the edge survives a killed producer', async () => {
+    const [pPort, fPort, ePort, tPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const producerConfig = config('producer.yaml', [small, `feeds: { port: ${fPort} }`]);
+    const servers: ServeProcess[] = [];
+    try {
+      let producer = await serve(['--config', producerConfig, '--port', String(pPort)], env);
+      servers.push(producer);
+      expect(producer.banner).toMatch(new RegExp(`GDP feeds: +/live\\.webm, /live\\.ogg on port ${fPort}`));
+      const edge = await serve(['--config', config('edge.yaml', [`source: { type: relay, port: ${fPort}, identity: edge-1 }`]), '--port', String(ePort)], env);
+      servers.push(edge);
+      const transcoder = await serve(['--config', config('transcoder.yaml', [
+        `source: { type: feed, port: ${fPort}, feed: /live.webm, identity: transcoder, width: 160, height: 120, framerate: 10 }`,
+        'mounts: [{ path: /live.webm }, { path: /live.ogg }]',
+      ]), '--port', String(tPort)], env);
+      servers.push(transcoder);
+
+      const [ew, eo, tw, to] = await Promise.all([decodeWebm(ePort), decodeOgg(ePort), decodeWebm(tPort), decodeOgg(tPort)]);
+      for (const [label, r] of [['edge webm', ew], ['edge ogg', eo], ['transcoder webm', tw], ['transcoder ogg', to]] as const) {
+        expect(frames(r.stdout), `${label}: ${r.stdout.slice(-800)}\n${r.stderr}`).toBeGreaterThanOrEqual(5);
+      }
+      const p = await stats(pPort);
+      const eaters = p.components.filter((c) => c.name.startsWith('feed-')).flatMap((c) => c.eaters ?? []).sort();
+      expect(eaters).toEqual(['edge-1@/live.ogg', 'edge-1@/live.webm', 'transcoder@/live.webm']);
+      expect((await stats(ePort)).components.find((c) => c.name === 'relay-live-webm')).toMatchObject({ mood: 'happy', connections: 1 });
+
+      // Kill the producer under a streaming edge viewer.
+      const viewer = await rawViewer(ePort, `/live.webm?token=${token()}`);
+      await viewer.received(viewer.head.length + 5000);
+      producer.child.kill('SIGKILL');
+      await edge.waitForStderr(/"component":"relay-live-webm".*"to":"hungry".*lost \/live\.webm/, 20_000);
+      expect(viewer.socket.destroyed).toBe(false);
+      const before = viewer.bytes();
+
+      // A producer comes back on the same ports: the edge reconnects on its own.
+      producer = await serve(['--config', producerConfig, '--port', String(pPort)], env);
+      servers.push(producer);
+      await until(() => stats(ePort), (s) => s.components.find((c) => c.name === 'relay-live-webm')?.connections === 2, 30_000,
+        'the edge did not reconnect');
+      await viewer.received(before + 20_000, 30_000);
+      expect(viewer.socket.destroyed).toBe(false);
+      const late = await decodeWebm(ePort);
+      expect(frames(late.stdout), `${late.stdout.slice(-800)}\n${late.stderr}`).toBeGreaterThanOrEqual(5);
+      viewer.socket.destroy();
+
+      for (const s of servers.slice(1)) expect(await s.stop(), s.stderr().slice(-2000)).toBe(0);
+    } finally {
+      for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    }
+  }, 180_000);
+
+  it('an edge with the wrong feed secret is refused, turns sad with the reason, and stops dialling', async () => {
+    const [pPort, fPort, ePort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const servers: ServeProcess[] = [];
+    try {
+      servers.push(await serve(['--config', config('p2.yaml', [small, `feeds: { port: ${fPort} }`, 'mounts: [{ path: /live.webm }]']),
+        '--port', String(pPort)], env));
+      const edge = await serve(['--config', config('e2.yaml', [`source: { type: relay, port: ${fPort} }`, 'mounts: [{ path: /live.webm }]']),
+        '--port', String(ePort)], { ...env, TORSION_FEED_SECRET: 'not-the-feed-secret-0123456789' });
+      servers.push(edge);
+      const s = await until(() => stats(ePort), (v) => v.components.some((c) => c.mood === 'sad'), 20_000, 'the edge never turned sad');
+      expect(s.components.find((c) => c.name === 'relay-live-webm')?.moodDetail).toMatch(/refused us/);
+      expect((await fetch(`http://127.0.0.1:${ePort}/live.webm?token=${token()}`)).status).toBe(503);
+      const p = await stats(pPort);
+      expect(p.components.find((c) => c.name === 'feed-0')?.eaters).toEqual([]);
+      for (const server of servers) expect(await server.stop(), server.stderr().slice(-2000)).toBe(0);
+    } finally {
+      for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('refuses feed configurations it cannot run, naming the setting', async () => {
+    let io = captureIO('', { TORSION_SECRET: SECRET });
+    expect(await serveCommand.run(['--config', config('nosecret.yaml', ['feeds: { port: 0 }']), '--port', '0'], io)).toBe(1);
+    expect(io.err()).toMatch(/feeds: GDP feeds need a secret shared with the other servers \(TORSION_FEED_SECRET\)/);
+    io = captureIO();
+    expect(await serveCommand.run(['--config', config('badfeed.yaml', ['source: { type: relay, feed: /x.webm }']), '--check'], io)).toBe(2);
+    expect(io.err()).toMatch(/source\.feed: a relay eats each mount's own path/);
+    io = captureIO();
+    expect(await serveCommand.run(['--config', config('badhost.yaml', ['source: { type: test, host: example.org }']), '--check'], io)).toBe(2);
+    expect(io.err()).toMatch(/source\.host: is only for source\.type feed or relay/);
+  });
+});
