@@ -3,14 +3,15 @@
  * calls on one heap driven by ONE timer for the earliest call (PITFALLS 4), `callWhenRunning`,
  * system event triggers, `run`/`stop`/`crash`, SIGINT/SIGTERM handlers, and the registry of open
  * connections and ports that shutdown closes. An exception in a delayed call is logged and the
- * reactor keeps going. Tests: test/conformance/core.ts,
- * test/conformance/time.ts.
+ * reactor keeps going; so is one from an RxJS subscriber (`rx-errors.ts`, installed by `run`).
+ * Tests: test/conformance/core.ts, test/conformance/time.ts, test/reliability/user-exceptions.test.ts.
  */
 import { Deferred } from '../defer/deferred';
 import type { DelayedCall, ReactorTime } from '../defer/time';
 import { getLogger } from '../log';
 import { DelayedCallQueue, type ScheduledCall } from './delayed-call-queue';
 import { ReactorAlreadyRunning, ReactorNotRestartable, ReactorNotRunning } from './errors';
+import { installRxErrorReporting } from './rx-errors';
 import type { ReactorCore, RunOptions, SystemEventPhase, SystemEventType, TriggerId } from './interfaces/reactor';
 import type { LoopDriver, LoopDriverFactory } from './loop-driver';
 import { SystemEvents } from './system-events';
@@ -71,6 +72,7 @@ export abstract class ReactorBase implements ReactorTime, ReactorCore {
     if (this.state !== 'idle') throw new ReactorAlreadyRunning();
     if (this.stoppedForGood) throw new ReactorNotRestartable();
     this.state = 'starting';
+    installRxErrorReporting();
     const done = new Deferred<void>();
     this.runDeferred = done;
     if (options.installSignalHandlers ?? true) this.installSignalHandlers();

@@ -2,8 +2,10 @@
  * The transport over a Node stream socket — TCP, unix or TLS (Twisted's `tcp.Connection`): writes,
  * half-close, push/pull producers driven by the socket's high-water mark, clean versus lost closes,
  * `startTLS`, and `detach()` (implemented in `detach.ts`). A throw from a protocol method is logged
- * and closes this connection only, with `ConnectionLost` (its `cause` is the thrown error).
- * Tests: test/conformance/tcp.ts, test/conformance/flow-control.ts, test/conformance/detach.ts.
+ * and closes this connection only, with `ConnectionLost` (its `cause` is the thrown error); so is a
+ * rejection of the Promise an `async` protocol method returns (unobserved, Node would end the
+ * process on it). Tests: test/conformance/tcp.ts, test/conformance/flow-control.ts,
+ * test/conformance/detach.ts, test/reliability/user-exceptions.test.ts.
  */
 import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
@@ -23,6 +25,16 @@ import { lostError } from './node-errors';
 import type { TransportHost } from './transport-host';
 
 export type { TransportState } from './detach';
+
+/**
+ * If a protocol method returned a thenable (an `async` method: the interface says `void`, but
+ * TypeScript lets a Promise through), observe its rejection with `onError`.
+ */
+function whenRejected(result: unknown, onError: (error: unknown) => void): void {
+  if (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function') {
+    (result as PromiseLike<unknown>).then(undefined, onError);
+  }
+}
 
 function ignoreError(): void {
   // recorded by the transport's own listener while it is wired
@@ -227,10 +239,11 @@ export class SocketTransport implements TCPTransport {
     const failure = new Failure(reason);
     const protocol = this.protocol;
     if (protocol !== null) {
+      const logLost = (error: unknown): void => getLogger().error('Protocol connectionLost threw', { error, peer: this.peerAddress });
       try {
-        protocol.connectionLost(failure);
+        whenRejected(protocol.connectionLost(failure), logLost);
       } catch (error) {
-        getLogger().error('Protocol connectionLost threw', { error });
+        logLost(error);
       }
     }
     this.onLost?.(failure);
@@ -310,12 +323,15 @@ export class SocketTransport implements TCPTransport {
     this.finish(reason);
   }
 
-  private callProtocol(what: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
+  private callProtocol(what: string, fn: () => unknown): void {
+    const failed = (error: unknown): void => {
       getLogger().error(`Protocol ${what} threw; closing the connection`, { error, peer: this.peerAddress });
       this.closeNow(new ConnectionLost(`Protocol ${what} threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+    };
+    try {
+      whenRejected(fn(), failed);
+    } catch (error) {
+      failed(error);
     }
   }
 
