@@ -45,9 +45,15 @@ export function serve(args: string[], env: Record<string, string>, timeoutMs = 6
   return startServer('serve', args, env, timeoutMs);
 }
 
-/** Starts `torsion <command> <args>` (serve, launch) and resolves once it printed its banner. */
-export function startServer(command: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [...cli, command, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+/**
+ * Starts `torsion <command> <args>` (serve, launch) and resolves once it printed its banner.
+ * `prefix` runs it through another command that execs it (e.g. `ip netns exec <ns>`).
+ */
+export function startServer(command: string, args: string[], env: Record<string, string>, timeoutMs = 60_000,
+  prefix: readonly string[] = []): Promise<ServeProcess> {
+  const argv = [process.execPath, ...cli, command, ...args];
+  const [file, ...rest] = prefix.length === 0 ? argv : [...prefix, ...argv];
+  const child = spawn(file as string, rest, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TORSION_LOG_LEVEL: 'info', ...env } });
   let out = '';
   let err = '';
@@ -88,9 +94,9 @@ export interface RawViewer {
   received(n: number, timeoutMs?: number): Promise<void>;
 }
 
-export function rawViewer(port: number, path: string): Promise<RawViewer> {
+export function rawViewer(port: number, path: string, host = '127.0.0.1'): Promise<RawViewer> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     let buffered = Buffer.alloc(0);
     let total = 0;
     let done = false;
