@@ -22,8 +22,9 @@ DEB_PACKAGES=(
   # build tools for node-gtk (node-gyp)
   build-essential python3 pkg-config
   # used by tests: CA tools for TLS certificates, procps for process checks, curl as an HTTP
-  # client, Chromium (driven by playwright-core) to play the status page's <video>
-  openssl procps curl chromium fonts-dejavu-core
+  # client, Chromium (driven by playwright-core) to play the status page's <video>, iproute2
+  # (`ip netns`, veth) for the edge servers of test/scale/edges.test.ts
+  openssl procps curl chromium fonts-dejavu-core iproute2
   # the Twisted baseline of bench/fanout
   python3-twisted
 )
