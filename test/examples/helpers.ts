@@ -1,4 +1,4 @@
-/** Starts the example stream server as a child process and reads the URLs it prints. */
+/** Starts an example server (the stream server unless told) as a child process and reads the URLs it prints. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -15,8 +15,8 @@ export interface ExampleServer {
   stop(timeoutMs?: number): Promise<number | null | 'hung'>;
 }
 
-export function startExampleServer(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ExampleServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/stream-server/main.ts'], {
+export function startExampleServer(env: Record<string, string> = {}, timeoutMs = 60_000, script = 'examples/stream-server/main.ts'): Promise<ExampleServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PORT: '0', TORSION_SECRET: 'example-test-secret-0123456789', TORSION_LOG_LEVEL: 'warn', ...env },
   });
