@@ -5,25 +5,17 @@
  * those of the test source's ticks (volume 0.3, about -10.5 dB), the WebM stream it feeds decodes
  * (VP8 and Vorbis, through souphttpsrc), and SIGTERM ends it with exit 0.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { startExampleServer } from './helpers';
+import { run, startExampleServer } from './helpers';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function guideExamples(): Array<{ file: string; code: string }> {
   const guide = readFileSync(join(root, 'docs/guide.md'), 'utf8');
   return [...guide.matchAll(/<!-- guide-example: (\S+) -->\s*```ts\n([\s\S]*?)```/g)].map((m) => ({ file: m[1] as string, code: m[2] as string }));
-}
-
-function run(cmd: string, args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout, maxBuffer: 32 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-  });
 }
 
 interface MeterStats { mood: string; measurements: number; peakDb: Array<number | null>; loudestDb: number | null }

@@ -1,5 +1,5 @@
 /** Starts an example server (the stream server unless told) as a child process and reads the URLs it prints. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -43,5 +43,27 @@ export function startExampleServer(env: Record<string, string> = {}, timeoutMs =
         },
       });
     });
+  });
+}
+
+/** Resolves with the first match of `pattern` in what `stream` prints; rejects after `timeoutMs`. */
+export function waitForOutput(stream: NodeJS.ReadableStream, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; got:\n${text}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      text += chunk.toString();
+      const m = text.match(pattern);
+      if (m) { clearTimeout(timer); stream.removeListener('data', onData); resolve(m); }
+    };
+    stream.on('data', onData);
+  });
+}
+
+/** Runs a command to its end (killed after `timeout` ms); never rejects. */
+export function run(cmd: string, args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout, maxBuffer: 32 << 20 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
   });
 }

@@ -12,21 +12,9 @@ import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { waitForOutput } from './helpers';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-function waitFor(stream: NodeJS.ReadableStream, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; got:\n${text}`)), timeoutMs);
-    const onData = (chunk: Buffer): void => {
-      text += chunk.toString();
-      const m = text.match(pattern);
-      if (m) { clearTimeout(timer); stream.removeListener('data', onData); resolve(m); }
-    };
-    stream.on('data', onData);
-  });
-}
 
 function curl(args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   return new Promise((resolve) => {
@@ -49,7 +37,7 @@ describe('npm start -- --tls (the demo with a self-signed certificate)', () => {
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const [banner] = await waitFor(child.stdout, /certificate[^\n]*: (\S+cert\.pem)[\s\S]*\(pid \d+\)[\s\S]*HTTPS: +\S+/, 60_000);
+      const [banner] = await waitForOutput(child.stdout, /certificate[^\n]*: (\S+cert\.pem)[\s\S]*\(pid \d+\)[\s\S]*HTTPS: +\S+/, 60_000);
       const serverPid = Number(/\(pid (\d+)\)/.exec(banner)?.[1]);
       const cert = /certificate[^\n]*: (\S+cert\.pem)/.exec(banner)?.[1] as string;
       const [, httpsBase, token] = /HTTPS: +(https:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+)/.exec(banner) as RegExpExecArray;

@@ -3,31 +3,12 @@
  * check 401 without a token, play the WebM mount through a real GStreamer HTTP client
  * (souphttpsrc → matroskademux → vp8dec) and count frames, then SIGTERM and expect exit 0.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { run, waitForOutput } from './helpers';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-function waitFor(stream: NodeJS.ReadableStream, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; got:\n${text}`)), timeoutMs);
-    const onData = (chunk: Buffer): void => {
-      text += chunk.toString();
-      const m = text.match(pattern);
-      if (m) { clearTimeout(timer); stream.removeListener('data', onData); resolve(m); }
-    };
-    stream.on('data', onData);
-  });
-}
-
-function run(cmd: string, args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout, maxBuffer: 32 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-  });
-}
 
 describe('npm start (the example stream server)', () => {
   it('serves /stats and a decodable WebM stream to token holders, 401 to others, and exits 0 on SIGTERM', async () => {
@@ -42,7 +23,7 @@ describe('npm start (the example stream server)', () => {
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const [banner] = await waitFor(child.stdout, /\(pid \d+\)[\s\S]*status page:[\s\S]*WebM: +\S+/, 60_000);
+      const [banner] = await waitForOutput(child.stdout, /\(pid \d+\)[\s\S]*status page:[\s\S]*WebM: +\S+/, 60_000);
       serverPid = Number(/\(pid (\d+)\)/.exec(banner)?.[1]);
       const [, base, token] = /status page: (http:\/\/[^/\s]+)\/\?token=(\S+)/.exec(banner) as RegExpExecArray;
       const [, webm] = /WebM: +(\S+)/.exec(banner) as RegExpExecArray;
