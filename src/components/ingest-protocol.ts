@@ -14,7 +14,8 @@ import { constantTimeEqual } from '../protocols/auth/constant-time';
 import { Factory } from '../protocols/factory';
 import { HttpError } from '../protocols/http/errors';
 import { HttpRequestHeadReader, type HttpRequestHead } from '../protocols/http/request-head';
-import { formatResponseHead, simpleResponse, type HttpHeaders } from '../protocols/http/response-head';
+import { refuseHttpRequest, type RefusalLog } from '../protocols/http/refusal';
+import { formatResponseHead, type HttpHeaders } from '../protocols/http/response-head';
 import { Protocol } from '../protocols/protocol';
 import type { Address } from '../reactor/interfaces/address';
 import type { Transport } from '../reactor/interfaces/transport';
@@ -39,6 +40,7 @@ export interface IngestOptions {
 }
 
 const METHODS = ['PUT', 'POST', 'SOURCE'];
+const REFUSED: RefusalLog = { message: 'producer refused', level: 'info' };
 
 function peerName(a: Address): string {
   return a.type === 'TCP' ? `${a.host}:${a.port}` : a.type;
@@ -130,11 +132,7 @@ export class IngestProtocol extends Protocol {
   private refuse(status: number, reason: string, headers: HttpHeaders = {}): void {
     this.cancelTimer();
     this.done = true;
-    const transport = this.transport;
-    if (transport === null || !transport.connected) return;
-    getLogger().info('producer refused', { status, reason, peer: transport.getPeer() });
-    transport.write(simpleResponse(status, `${reason}\n`, headers));
-    transport.loseConnection();
+    refuseHttpRequest(this.transport, status, reason, headers, REFUSED);
   }
 
   private cancelTimer(): void {

@@ -20,8 +20,11 @@ import { AuthError, AuthRateLimited } from '../errors';
 import { Factory } from '../factory';
 import { Protocol } from '../protocol';
 import { HttpError } from './errors';
+import { refuseHttpRequest, type RefusalLog } from './refusal';
 import { HttpRequestHeadReader, type HttpRequestHead } from './request-head';
 import { simpleResponse, streamResponseHead, type HttpHeaders } from './response-head';
+
+const REFUSED: RefusalLog = { message: 'http request refused', level: 'debug' };
 
 /** A request that passed authentication, as given to the mount. */
 export interface HandoffRequest {
@@ -261,11 +264,7 @@ export class HttpHandoffProtocol extends Protocol {
   private refuse(status: number, reason: string, headers: HttpHeaders = {}): void {
     this.cancelHeadTimer();
     this.phase = 'done';
-    const transport = this.transport;
-    if (transport === null || !transport.connected) return;
-    getLogger().debug('http request refused', { status, reason, peer: transport.getPeer() });
-    transport.write(simpleResponse(status, `${reason}\n`, headers));
-    transport.loseConnection();
+    refuseHttpRequest(this.transport, status, reason, headers, REFUSED);
   }
 
   private cancelHeadTimer(): void {
