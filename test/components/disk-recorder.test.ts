@@ -3,17 +3,21 @@
  * symlink to /dev/full, so every write fails with ENOSPC and multifdsink drops it (`error`). The
  * recorder turns sad, naming the file; the viewers of the same mount keep streaming and a new one
  * is served (the flow is not restarted); after `retrySeconds` the recorder opens `rec-1.webm`, a
- * regular file, turns happy once it is written to, and the file keeps growing.
+ * regular file, turns happy once it is written to, and the file keeps growing. Then the retry
+ * timer on a `Clock` (the pipeline still real): a file that cannot be opened is tried again every
+ * `retrySeconds`, not before, and the recorder is happy once the file it finally opens is written.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AudioEncoder, DiskRecorder, HttpStreamer, Muxer, StreamServer, TestSource, VideoEncoder, parseServerConfig, type Mood,
+  AudioEncoder, DiskRecorder, HttpStreamer, Muxer, StreamServer, TestSource, VideoEncoder, flowLaunchLine, parseServerConfig, type Mood,
 } from '../../src/components/index';
+import { Pipeline } from '../../src/gst/pipeline';
+import { Clock } from '../../src/testing/clock';
 import { Deferred } from '../../src/defer/deferred';
 import { captureLogs, type LogCapture } from '../../src/log';
 import { anchoredClock } from '../../src/protocols/index';
@@ -132,4 +136,43 @@ describe('DiskRecorder', () => {
     }
     await within(Promise.all(viewers.map((v) => v.closed)), 10, 'viewers closed');
   }, 90_000);
+
+  it('tries a file it cannot open again every retrySeconds on the reactor clock, and is happy once one is written to', async () => {
+    const clock = new Clock();
+    const later = join(dir, 'later'); // made only after two failed attempts
+    const file = join(later, 'rec.webm');
+    const recorder = new DiskRecorder('disk', 'mux', file, { retrySeconds: 5 });
+    const components = [
+      new TestSource('src', { width: 160, height: 120, framerate: 10, audio: false }),
+      new VideoEncoder('vp8', 'vp8', 'src:video', { bitrate: 200_000, keyframeDistance: 5 }),
+      new Muxer('mux', 'webm', ['vp8']),
+      recorder,
+    ];
+    const pipeline = Pipeline.launch(flowLaunchLine(components), { reactor: realTime });
+    try {
+      for (const c of components) c.attach({ pipeline, time: clock, reactor: realTime });
+      await within(pipeline.setState('playing'), 20, 'playing');
+      for (const c of components) c.start();
+      expect(recorder.mood).toBe('sad');
+      expect(recorder.moodDetail).toMatch(/^cannot open .*\/later\/rec\.webm: ENOENT/);
+      expect(recorder.stats()).toMatchObject({ failures: 1, files: 0, file: null, retrying: true });
+      clock.advance(4.9);
+      expect(recorder.failures).toBe(1); // not before retrySeconds
+      clock.advance(0.1);
+      expect(recorder.stats()).toMatchObject({ failures: 2, files: 0, retrying: true }); // tried again: still failing
+      mkdirSync(later);
+      clock.advance(5);
+      // Open (the same name: nothing was written under it), but not happy until the sink writes to it.
+      expect(recorder.stats()).toMatchObject({ mood: 'sad', failures: 2, files: 1, file, retrying: false });
+      await within(until(() => {
+        clock.advance(0.25); // the recorder checks for the first written bytes on its clock
+        return recorder.mood === 'happy';
+      }), 20, 'happy once written');
+      expect(size(file)).toBeGreaterThan(0);
+      expect(recorder.moodDetail).toBe('');
+    } finally {
+      for (const c of components) c.stop();
+      await within(pipeline.dispose(), 20, 'dispose');
+    }
+  }, 60_000);
 });
