@@ -48,5 +48,14 @@ export interface FdSinkStats {
   readonly buffersQueued: number;
 }
 
-/** Options of {@link FdSink.attach}: the sink policy applied to each multifdsink. */
-export type FdSinkOptions = SinkPolicy;
+/** Options of {@link FdSink.attach}: the sink policy applied to each multifdsink, and add batching. */
+export interface FdSinkOptions extends SinkPolicy {
+  /**
+   * Batch hand-offs: instead of one `add` per client as it arrives, queue them and add the queue in
+   * one tight loop after this many seconds (0: on the next reactor turn); unset: add at once.
+   * Every `add` wakes the sink's thread for a pass over all its clients, and waits for its lock
+   * while a pass writes to them (PITFALLS 17): at thousands of clients, adds spread between other
+   * work each wait a pass, and a burst of adds shares a few. `added` then fires at the flush.
+   */
+  readonly addBatchSeconds?: number;
+}

@@ -10,7 +10,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { AddClientOptions, ClientSource, Detachable, FdSinkOptions, FdSinkStats } from './fd-sink-types';
-import { SinkAddError, GstElementNotFound, type SinkAddFailure } from './errors';
+import { GstOptionsError, SinkAddError, GstElementNotFound, type SinkAddFailure } from './errors';
 import { asPluginElement, factoryName } from './element-util';
 import { CLIENT_STATUS, type GioSocketLike, type MultiFdSinkElement, type MultiSocketSinkElement, type SignalTarget } from './elements';
 import { closeFd } from './fd-util';
@@ -19,7 +19,7 @@ import type { Host } from './host';
 import { internalsOf, type PipelineInternals } from './internals';
 import type { StopParticipant } from './participant';
 import type { Pipeline } from './pipeline';
-import { addFullArgs, applySinkPolicy, validateSinkPolicy } from './sink-options';
+import { addFullArgs, applySinkPolicy, validateSinkPolicy, type AddFullArgs } from './sink-options';
 import { SinkClient, type ClientEndReason, type ClientOwner } from './sink-client';
 import { isBridgeConsumer, openBridge, type Bridge, type BridgeConsumer } from './tls-bridge';
 
@@ -48,6 +48,8 @@ interface ClientRecord {
   status: number | null;
   /** The sink emitted client-fd-removed; our close is pending (FD_REUSE_GUARD_SECONDS). */
   releasing: boolean;
+  /** Queued for the next batch of adds (`addBatchSeconds`); not in the sink yet. */
+  queued: AddFullArgs | null | undefined;
 }
 
 const REASONS: Readonly<Record<number, ClientEndReason>> = {
@@ -86,6 +88,11 @@ export class FdSink implements StopParticipant, ClientOwner {
   private readonly live = new Set<SinkClient>();
   private readonly recordOf = new Map<SinkClient, ClientRecord>();
   private release: (() => void) | null;
+  /** `addBatchSeconds`, or null to add each client at once. */
+  private readonly batchSeconds: number | null;
+  /** Clients waiting for the next batch of adds, in arrival order. */
+  private queue: ClientRecord[] = [];
+  private flushScheduled = false;
   private stopped = false;
   private final = false;
 
@@ -95,6 +102,10 @@ export class FdSink implements StopParticipant, ClientOwner {
    */
   static attach(pipeline: Pipeline, elementName: string, options: FdSinkOptions = {}): FdSink {
     validateSinkPolicy(options);
+    const batch = options.addBatchSeconds;
+    if (batch !== undefined && !(batch >= 0 && Number.isFinite(batch))) {
+      throw new GstOptionsError('addBatchSeconds must be a finite number of seconds >= 0.');
+    }
     return new FdSink(internalsOf(pipeline), elementName, options);
   }
 
@@ -102,6 +113,7 @@ export class FdSink implements StopParticipant, ClientOwner {
     this.pipeline = pipeline;
     this.core = pipeline.core;
     this.host = pipeline.host;
+    this.batchSeconds = options.addBatchSeconds ?? null;
     const first = pipeline.getElement(elementName);
     const names = factoryName(first) === 'tee' ? shardNames(pipeline, elementName) : [elementName];
     this.shards = names.map((name) => this.makeShard(name, pipeline.getElement(name), options));
@@ -198,6 +210,8 @@ export class FdSink implements StopParticipant, ClientOwner {
     const record = this.recordOf.get(client);
     if (client.state === 'detaching') {
       client.cancelled = true;
+    } else if (record !== undefined && record.queued !== undefined) {
+      this.dropQueued(record, 'cancelled', 'Removed before the sink took it.', 'removed');
     } else if (record !== undefined && client.state === 'sink-owned' && !this.stopped) {
       const target = record.socket ?? record.fd;
       const signal = flush ? 'remove-flush' : 'remove';
@@ -214,6 +228,7 @@ export class FdSink implements StopParticipant, ClientOwner {
 
   /** @internal StopParticipant: the sinks are in READY/NULL and forgot their clients: close what is left. */
   afterStop(final: boolean): void {
+    this.queue = [];
     for (const shard of this.shards) {
       for (const record of [...shard.records.values()]) this.released(record, record.status ?? CLIENT_STATUS.removed, false);
     }
@@ -275,7 +290,8 @@ export class FdSink implements StopParticipant, ClientOwner {
       this.reject(client, 'refused', `fd ${fd} is already a client of this sink.`, 'duplicate');
       return;
     }
-    const shard = this.pickShard();
+    // A batch goes to one shard: each shard's first add in a flush may wait out a pass over its clients.
+    const shard = this.queue[0]?.shard ?? this.pickShard();
     let socket: GioSocketLike | null = null;
     if (shard.kind === 'socket') {
       try {
@@ -289,12 +305,54 @@ export class FdSink implements StopParticipant, ClientOwner {
     }
     const record: ClientRecord = {
       client, shard, fd, socket, bridge, addedAt: this.host.reactor.seconds(), toServeAtAdd: shard.element.bytesToServe,
-      confirmed: false, duplicate: false, status: null, releasing: false,
+      confirmed: false, duplicate: false, status: null, releasing: false, queued: undefined,
     };
     shard.records.set(fd, record);
     this.recordOf.set(client, record);
     client.setState('sink-owned', fd);
     const full = addFullArgs(options, shard.element.syncMethod);
+    if (this.batchSeconds === null) {
+      this.addNow(record, full);
+      return;
+    }
+    record.queued = full;
+    this.queue.push(record);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.host.post('add clients', () => this.flushQueue(), this.batchSeconds);
+    }
+  }
+
+  /** Add every queued client, shard by shard, in one tight loop (see `addBatchSeconds`). */
+  private flushQueue(): void {
+    this.flushScheduled = false;
+    const queue = this.queue;
+    this.queue = [];
+    const problem = this.precondition({});
+    for (const shard of this.shards) {
+      for (const record of queue) {
+        // A stop in between released it already; a remove dropped it.
+        if (record.shard !== shard || record.queued === undefined || shard.records.get(record.fd) !== record) continue;
+        if (problem !== null) this.dropQueued(record, problem[0], problem[1], 'rejected');
+        else this.addNow(record, record.queued);
+      }
+    }
+  }
+
+  private dropQueued(record: ClientRecord, failure: SinkAddFailure, message: string, reason: ClientEndReason): void {
+    record.queued = undefined;
+    const i = this.queue.indexOf(record);
+    if (i >= 0) this.queue.splice(i, 1);
+    record.shard.records.delete(record.fd);
+    this.recordOf.delete(record.client);
+    record.bridge?.destroy();
+    if (record.socket !== null) record.socket.close(); else closeFd(record.fd);
+    this.reject(record.client, failure, message, reason);
+  }
+
+  private addNow(record: ClientRecord, full: AddFullArgs | null): void {
+    record.queued = undefined;
+    const { client, shard, fd, socket, bridge } = record;
     if (shard.kind === 'fd') {
       const el = shard.element as MultiFdSinkElement;
       if (full === null) el.emit('add', fd);
