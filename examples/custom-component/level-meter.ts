@@ -6,12 +6,15 @@
  * Tests: test/examples/custom-component.test.ts.
  */
 import type { Subscription } from 'rxjs';
-import { Component, succeed, type AttachContext, type ComponentStats, type Deferred } from 'torsion';
+import {
+  Component, branch, feederTee, getField, parseStructure, succeed, type AttachContext, type ComponentStats, type Deferred,
+} from 'torsion';
 
 /** The peak of each channel, in dB, from a `level` message (`level, …, peak=(GValueArray)< -10.5, -10.5 >, …`). */
 function peaks(structure: string): number[] {
-  const list = /peak=\(GValueArray\)<([^>]*)>/.exec(structure)?.[1];
-  return list === undefined ? [] : list.split(',').map(Number); // silence prints -inf: NaN here
+  const peak = getField(parseStructure(structure), 'peak');
+  if (peak?.kind !== 'array') return [];
+  return peak.items.map((v) => (v.kind === 'double' || v.kind === 'int' ? v.value : NaN)); // silence is -inf
 }
 
 export class LevelMeter extends Component {
@@ -30,8 +33,8 @@ export class LevelMeter extends Component {
   /** A branch off the eaten feed's tee, the `level` element, and the tee of our own feed. */
   fragment(inputs: readonly string[]): string {
     const interval = Math.round(this.intervalSeconds * 1e9); // nanoseconds
-    return `${inputs[0]}. ! queue ! audioconvert ! level name=${this.name}-level interval=${interval} post-messages=true`
-      + ` ! tee name=${this.feedElement('default')} allow-not-linked=true`;
+    return `${branch(inputs[0] ?? '')} ! audioconvert ! level name=${this.name}-level interval=${interval} post-messages=true`
+      + ` ! ${feederTee(this.feedElement('default'))}`;
   }
 
   /** The pipeline exists: listen to the bus for our `level` element's messages. */

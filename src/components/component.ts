@@ -75,10 +75,16 @@ export abstract class Component {
     return this.moodReason;
   }
 
-  /** Changes the mood (a no-op when unchanged), logs it, and tells `mood$` subscribers. */
+  /**
+   * Changes the mood, logs it, and tells `mood$` subscribers. Setting the mood it already has only
+   * replaces the reason (when one is given), silently: a second failure while sad names itself.
+   */
   setMood(mood: Mood, reason = ''): void {
     const from = this.mood;
-    if (from === mood) return;
+    if (from === mood) {
+      if (reason !== '') this.moodReason = reason;
+      return;
+    }
     this.moodReason = reason;
     const fields = { component: this.name, kind: this.kind, from, to: mood, ...(reason === '' ? {} : { reason }) };
     if (mood === 'sad') getLogger().warn('component mood', fields);

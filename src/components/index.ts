@@ -3,7 +3,7 @@
  * `Flow`, and the `StreamServer` that `torsion serve` and `npm start` run. Guide:
  * docs/components.md; configuration: docs/config.md. Tests: test/components/.
  */
-export { Component, MOODS, componentNameProblem, type Mood, type ComponentStats, type AttachContext } from './component';
+export { Component, MOODS, branch, feederTee, componentNameProblem, type Mood, type ComponentStats, type AttachContext } from './component';
 export { TestSource, type TestSourceOptions } from './test-source';
 export { VideoEncoder, AudioEncoder, type VideoCodec, type AudioCodec, type VideoEncoderOptions, type AudioEncoderOptions } from './encoders';
 export { Muxer, contentTypeOf, type MuxFormat } from './muxers';

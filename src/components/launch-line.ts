@@ -50,7 +50,7 @@ export const LAUNCH_KINDS: Readonly<Record<string, Kind>> = {
   'webm-muxer': { props: [] },
   'ogg-muxer': { props: [] },
   'http-streamer': { props: ['path', 'max-viewers', 'slow-viewers'], sink: true },
-  'disk-recorder': { props: ['file', 'rotate-seconds'], sink: true },
+  'disk-recorder': { props: ['file', 'rotate-seconds', 'retry-seconds'], sink: true },
 };
 
 function number(spec: Spec, key: string, integer: boolean): number | undefined {
@@ -212,7 +212,8 @@ function build(specs: Spec[], links: readonly Link[]): Component[] {
       default: {
         const file = s.props.get('file');
         if (file === undefined || file === '') throw new LaunchLineError(`${s.name}: disk-recorder needs file=`);
-        return new DiskRecorder(s.name, one(), file, dropUndefined({ rotateSeconds: number(s, 'rotate-seconds', true) }));
+        return new DiskRecorder(s.name, one(), file, dropUndefined({ rotateSeconds: number(s, 'rotate-seconds', true),
+          retrySeconds: number(s, 'retry-seconds', true) }));
       }
     }
   };

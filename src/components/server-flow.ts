@@ -5,8 +5,8 @@
  * test/components/http-streamer.test.ts (the bandwidth rule).
  */
 import type { Component } from './component';
-import type { ServerConfig } from './config';
-import { DiskRecorder } from './disk-recorder';
+import type { RecordingConfig, ServerConfig } from './config';
+import { DiskRecorder, type DiskRecorderOptions } from './disk-recorder';
 import { AudioEncoder, VideoEncoder, type AudioCodec, type VideoCodec } from './encoders';
 import { HttpStreamer } from './http-streamer';
 import { IngestSource } from './ingest-source';
@@ -92,10 +92,14 @@ export function serverComponents(config: ServerConfig, feeds: ServerFeeds = { se
   all.push(...exporters(config, feeds, (path) => muxerOf.get(path)?.name ?? ''));
   const recorders = config.recordings.map((r, i) => {
     const muxer = muxerOf.get(r.mount) as Muxer;
-    return new DiskRecorder(`disk-${i}`, muxer.name, r.file, r.rotateSeconds === null ? {} : { rotateSeconds: r.rotateSeconds });
+    return new DiskRecorder(`disk-${i}`, muxer.name, r.file, recorderOptions(r));
   });
   all.push(...recorders);
   return source instanceof IngestSource ? { all, streamers, recorders, ingest: source } : { all, streamers, recorders };
+}
+
+function recorderOptions(r: RecordingConfig): DiskRecorderOptions {
+  return { retrySeconds: r.retrySeconds, ...(r.rotateSeconds === null ? {} : { rotateSeconds: r.rotateSeconds }) };
 }
 
 /** A feed exporter per mount when `config.feeds` is set: mount `/x` is offered as feed `/x`. */
@@ -129,8 +133,7 @@ function relayComponents(config: ServerConfig, feeds: ServerFeeds): ServerCompon
     all.push(eater, streamer);
     streamers.push(streamer);
   });
-  const recorders = config.recordings.map((r, i) => new DiskRecorder(`disk-${i}`, eaterOf.get(r.mount) as string, r.file,
-    r.rotateSeconds === null ? {} : { rotateSeconds: r.rotateSeconds }));
+  const recorders = config.recordings.map((r, i) => new DiskRecorder(`disk-${i}`, eaterOf.get(r.mount) as string, r.file, recorderOptions(r)));
   all.push(...recorders, ...exporters(config, feeds, (path) => eaterOf.get(path) ?? ''));
   return { all, streamers, recorders };
 }

@@ -20,7 +20,9 @@ const TYPE_ALIASES: Readonly<Record<string, string>> = {
   fraction: 'fraction', GstFraction: 'fraction', bitmask: 'bitmask', GstBitmask: 'bitmask',
   buffer: 'buffer', GstBuffer: 'buffer', structure: 'structure', GstStructure: 'structure', GstCaps: 'caps',
   taglist: 'taglist', GstTagList: 'taglist', GstSegment: 'segment',
-  array: 'array', GstValueArray: 'array', list: 'list', GstValueList: 'list',
+  // GValueArray: what element messages carry (`level`'s `peak=(GValueArray)< -4.9, -3.5 >`). GStreamer
+  // 1.22 prints it but cannot read it back ("unimplemented"); we read it as an array of untyped items.
+  array: 'array', GstValueArray: 'array', GValueArray: 'array', list: 'list', GstValueList: 'list',
   GstIntRange: 'range:int', GstInt64Range: 'range:int64', GstDoubleRange: 'range:double', GstFractionRange: 'range:fraction',
   date: 'other:date', GDate: 'other:date', datetime: 'other:datetime', GstDateTime: 'other:datetime',
   flagset: 'other:flagset', GstFlagSet: 'other:flagset', type: 'other:type', GType: 'other:type',

@@ -14,9 +14,12 @@ describe('Component', () => {
       c.setMood('hungry');
       c.setMood('happy');
       c.setMood('sad', 'boom');
+      expect(c.moodDetail).toBe('boom');
+      c.setMood('sad', 'boom again'); // the same mood: only the reason changes, silently
+      c.setMood('sad');
       sub.unsubscribe();
       expect(seen).toEqual(['waking', 'hungry', 'happy', 'sad']);
-      expect(c.stats()).toEqual({ name: 'camera', kind: 'test-source', mood: 'sad', moodDetail: 'boom' });
+      expect(c.stats()).toEqual({ name: 'camera', kind: 'test-source', mood: 'sad', moodDetail: 'boom again' });
       expect(logs.records.map((r) => [r.level, r.fields['from'], r.fields['to']])).toEqual([
         ['info', 'waking', 'hungry'], ['info', 'hungry', 'happy'], ['warn', 'happy', 'sad']]);
       expect(logs.records[0]?.fields).toMatchObject({ component: 'camera', reason: 'no data yet' });

@@ -81,6 +81,8 @@ describe('server configuration', () => {
     expect(fieldOf(() => parseServerConfig({ source: { type: 'relay', port: 0 } }))).toBe('source.port');
     expect(fieldOf(() => parseServerConfig({ source: { identity: 'x' } }))).toBe('source.identity');
     expect(fieldOf(() => parseServerConfig({ feeds: { port: 1, secret: 'x' } }))).toBe('feeds.secret');
+    expect(parseServerConfig({ recordings: [{ mount: '/live.webm', file: '/tmp/r.webm' }] }).recordings[0]?.retrySeconds).toBe(5);
+    expect(fieldOf(() => parseServerConfig({ recordings: [{ mount: '/live.webm', file: 'r', retrySeconds: 0 }] }))).toBe('recordings[0].retrySeconds');
     expect(fieldOf(() => parseServerConfig({ mounts: [] }))).toBe('mounts');
     expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm' }, { format: 'ogg' }] }))).toBe('mounts[1].path');
     expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm', video: 'theora' }] }))).toBe('mounts[0].video');

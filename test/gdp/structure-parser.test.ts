@@ -142,6 +142,13 @@ describe('parseStructure values', () => {
     expect(parseValue('(buffer)< 0102, ff >')).toEqual({ kind: 'array', items: [{ kind: 'buffer', value: new Uint8Array([1, 2]) }, { kind: 'buffer', value: new Uint8Array([255]) }] });
     expect(parseValue('(int)<  >')).toEqual({ kind: 'array', items: [] });
   });
+
+  it('reads the GValueArray of element messages (level) as an array of untyped items', () => {
+    // As gst-launch -m prints a `level` message; GStreamer 1.22 itself cannot read this back.
+    const level = parseStructure('level, endtime=(guint64)69659864, rms=(GValueArray)< -4.9587576873676138 >, peak=(GValueArray)< -1.93, -3 >;');
+    expect(getField(level, 'rms')).toEqual({ kind: 'array', items: [{ kind: 'double', value: -4.9587576873676138 }] });
+    expect(getField(level, 'peak')).toEqual({ kind: 'array', items: [{ kind: 'double', value: -1.93 }, { kind: 'int', value: -3 }] });
+  });
 });
 
 describe('parseCaps', () => {
