@@ -106,13 +106,23 @@ export class FeedEater extends Component {
   readonly kind = 'feed-eater';
   readonly feeders: readonly string[];
   private eater: Eater | null = null;
-  private connections = 0;
+  private connectionCount = 0;
   private drops = 0;
 
   constructor(name: string, private readonly options: FeedEaterOptions) {
     super(name, []);
     feedIdentity(options.identity, options.feed);
     this.feeders = options.decode === undefined ? ['default'] : ['video', 'audio'];
+  }
+
+  /** The upstream feed eaten. */
+  get feed(): string {
+    return this.options.feed;
+  }
+
+  /** Authenticated connections made so far (1 + reconnects). */
+  get connections(): number {
+    return this.connectionCount;
   }
 
   fragment(): string {
@@ -157,14 +167,14 @@ export class FeedEater extends Component {
   override stats(): ComponentStats {
     const o = this.options;
     return { ...super.stats(), upstream: `${o.host}:${o.port}`, feed: o.feed, feeding: this.eater?.feeding ?? false,
-      connections: this.connections, drops: this.drops };
+      connections: this.connectionCount, drops: this.drops };
   }
 
   private onEvent(e: EaterEvent): void {
     const where = `${this.options.feed} from ${this.options.host}:${this.options.port}`;
     switch (e.type) {
       case 'authenticated':
-        this.connections += 1;
+        this.connectionCount += 1;
         this.setMood('happy');
         break;
       case 'lost':

@@ -1,10 +1,12 @@
 /**
  * Prometheus metrics of a stream server (prom-client, one registry per server): viewers, bytes,
- * bitrate, refusals per mount, component moods, authentication failures.
+ * bitrate, refusals per mount, component moods, authentication failures, and with GDP feeds the
+ * edges fed per feed and the connections made to an upstream feed.
  * Tests: test/cli/serve.test.ts (scraped from a running server).
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { MOODS, type Component } from './component';
+import { FeedEater, FeedExporter } from './feed-components';
 import type { HttpStreamer } from './http-streamer';
 
 /** The metrics of one server. */
@@ -32,6 +34,20 @@ export class ServerMetrics {
       collect(this: Gauge<'component' | 'kind' | 'mood'>) {
         for (const c of components) for (const m of MOODS) this.set({ component: c.name, kind: c.kind, mood: m }, c.mood === m ? 1 : 0);
       } });
+    const exporters = components.filter((c): c is FeedExporter => c instanceof FeedExporter);
+    const eaters = components.filter((c): c is FeedEater => c instanceof FeedEater);
+    if (exporters.length > 0) {
+      new Gauge({ name: 'torsion_feed_eaters', help: 'Servers (edges) eating a GDP feed of this server now, per feed.', labelNames: ['feed'],
+        registers, collect(this: Gauge<'feed'>) { for (const e of exporters) this.set({ feed: e.feed }, e.eaterCount); } });
+    }
+    if (eaters.length > 0) {
+      new Counter({ name: 'torsion_feed_connections_total', help: 'Authenticated connections to an upstream GDP feed, per eating component.',
+        labelNames: ['component', 'feed'], registers,
+        collect(this: Counter<'component' | 'feed'>) {
+          this.reset();
+          for (const e of eaters) this.inc({ component: e.name, feed: e.feed }, e.connections);
+        } });
+    }
     this.served = new Counter({ name: 'torsion_viewers_served_total', help: 'Viewers admitted, per mount.', labelNames: ['mount'], registers });
     this.refused = new Counter({ name: 'torsion_viewers_refused_total', help: 'Viewers answered 503 by a limit, per mount.',
       labelNames: ['mount'], registers });

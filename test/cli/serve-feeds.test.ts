@@ -91,6 +91,9 @@ describe('GDP feeds between torsion serve processes', () => {
       const eaters = p.components.filter((c) => c.name.startsWith('feed-')).flatMap((c) => c.eaters ?? []).sort();
       expect(eaters).toEqual(['edge-1@/live.ogg', 'edge-1@/live.webm', 'transcoder@/live.webm']);
       expect((await stats(ePort)).components.find((c) => c.name === 'relay-live-webm')).toMatchObject({ mood: 'happy', connections: 1 });
+      const producerMetrics = await (await fetch(`http://127.0.0.1:${pPort}/metrics?token=${token()}`)).text();
+      expect(producerMetrics).toMatch(/^torsion_feed_eaters\{feed="\/live\.webm"\} 2$/m);
+      expect(producerMetrics).toMatch(/^torsion_feed_eaters\{feed="\/live\.ogg"\} 1$/m);
 
       // Kill the producer under a streaming edge viewer.
       const viewer = await rawViewer(ePort, `/live.webm?token=${token()}`);
@@ -106,6 +109,8 @@ describe('GDP feeds between torsion serve processes', () => {
       await until(() => stats(ePort), (s) => s.components.find((c) => c.name === 'relay-live-webm')?.connections === 2, 30_000,
         'the edge did not reconnect');
       await viewer.received(before + 20_000, 30_000);
+      const edgeMetrics = await (await fetch(`http://127.0.0.1:${ePort}/metrics?token=${token()}`)).text();
+      expect(edgeMetrics).toMatch(/^torsion_feed_connections_total\{component="relay-live-webm",feed="\/live\.webm"\} 2$/m);
       expect(viewer.socket.destroyed).toBe(false);
       const late = await decodeWebm(ePort);
       expect(frames(late.stdout), `${late.stdout.slice(-800)}\n${late.stderr}`).toBeGreaterThanOrEqual(5);
