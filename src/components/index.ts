@@ -12,7 +12,7 @@ export {
   HttpStreamer, slowViewerPolicy, burstPolicy, type Burst, type HttpStreamerOptions, type MountStats, type SlowViewerPolicy, type StreamerSink,
 } from './http-streamer';
 export { IngestSource, type IngestSourceOptions } from './ingest-source';
-export { IngestFactory, IngestProtocol, type IngestOptions, type ProducerSink } from './ingest-protocol';
+export { IngestFactory, IngestProtocol, GDP_CONTENT_TYPE, type IngestOptions, type ProducerSink, type ProducerFormat } from './ingest-protocol';
 export { DiskRecorder, recordingFileName, type DiskRecorderOptions } from './disk-recorder';
 export { Flow, flowLaunchLine, elementOwner, type FlowOptions } from './flow';
 export { RestartPolicy, type RestartOptions } from './restart-policy';

@@ -2,7 +2,8 @@
  * The producer side of an {@link IngestSource}, Icecast-style: the producer sends
  * `PUT <path>` (or `POST`, or Icecast's `SOURCE`) with HTTP Basic credentials `source:<password>`,
  * waits for `HTTP/1.0 200 OK`, then sends the stream — unchunked — until it closes the connection.
- * After the 200 the socket's fd goes to the ingest pipeline's fdsrc. Refusals: 400 (bytes sent
+ * After the 200 the socket's fd goes to the ingest pipeline's fdsrc. With
+ * `Content-Type: application/x-gdp` the stream is GDP (`… ! gdppay`): ingest over a GDP feed. Refusals: 400 (bytes sent
  * before the answer, or a bad head), 401 wrong or missing password, 404 other paths, 405 other
  * methods, 408 a head that did not arrive in time, 409 a producer already connected, 411 a chunked
  * body. Tests: test/components/ingest.test.ts.
@@ -21,10 +22,20 @@ import type { Address } from '../reactor/interfaces/address';
 import type { Transport } from '../reactor/interfaces/transport';
 import type { Detachable } from '../gst/fd-sink-types';
 
+/**
+ * What a producer sends: `stream`, anything decodebin reads (WebM, Ogg, …); `gdp`, a GDP stream
+ * (`Content-Type: application/x-gdp`: `… ! gdppay` on the producer's side), caps and timestamps
+ * included, depayloaded before decoding.
+ */
+export type ProducerFormat = 'stream' | 'gdp';
+
+/** The Content-Type that marks a GDP stream. */
+export const GDP_CONTENT_TYPE = 'application/x-gdp';
+
 /** Where accepted producers go (an {@link IngestSource}). */
 export interface ProducerSink {
   readonly busy: boolean;
-  acceptProducer(source: Detachable, peer: string): PromiseLike<void>;
+  acceptProducer(source: Detachable, peer: string, format?: ProducerFormat): PromiseLike<void>;
 }
 
 /** Options of {@link IngestFactory}. */
@@ -114,7 +125,9 @@ export class IngestProtocol extends Protocol {
     transport.write(formatResponseHead(200, { Server: 'torsion' }));
     const peer = peerName(transport.getPeer());
     // The fd goes to fdsrc; `detach()` flushes the 200 first.
-    void Promise.resolve(options.sink.acceptProducer(transport as unknown as Detachable, peer)).catch((error: unknown) => {
+    const type = (head.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    const format: ProducerFormat = type === GDP_CONTENT_TYPE ? 'gdp' : 'stream';
+    void Promise.resolve(options.sink.acceptProducer(transport as unknown as Detachable, peer, format)).catch((error: unknown) => {
       getLogger().warn('producer refused after the hand-off', { peer, error });
     });
   }

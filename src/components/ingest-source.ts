@@ -17,6 +17,7 @@ import { Pipeline } from '../gst/pipeline';
 import { getLogger } from '../log';
 import { Component, feederTee, type AttachContext, type ComponentStats } from './component';
 import { ComponentError } from './errors';
+import type { ProducerFormat } from './ingest-protocol';
 
 /** Options of {@link IngestSource}. */
 export interface IngestSourceOptions {
@@ -39,6 +40,7 @@ export class IngestSource extends Component {
   private producer: Pipeline | null = null;
   private producers = 0;
   private peer: string | null = null;
+  private format: ProducerFormat = 'stream';
 
   constructor(name: string, options: IngestSourceOptions = {}) {
     super(name, []);
@@ -61,9 +63,9 @@ export class IngestSource extends Component {
       + ` ! audio/x-raw,rate=44100,channels=2 ! ${feederTee(this.feedElement('audio'))}`;
   }
 
-  /** The producer-side pipeline (fdsrc named `src`). */
-  producerLaunchLine(): string {
-    return `fdsrc name=src ! decodebin name=d d. ! queue ! videoconvert ! videoscale ! videorate`
+  /** The producer-side pipeline (fdsrc named `src`); a GDP stream is depayloaded first. */
+  producerLaunchLine(format: ProducerFormat = 'stream'): string {
+    return `fdsrc name=src ! ${format === 'gdp' ? 'gdpdepay ! ' : ''}decodebin name=d d. ! queue ! videoconvert ! videoscale ! videorate`
       + ` ! video/x-raw,width=${this.width},height=${this.height},framerate=${this.framerate}/1 ! intervideosink channel=${this.channel}`
       + ` d. ! queue ! audioconvert ! audioresample ! audio/x-raw,rate=44100,channels=2 ! interaudiosink channel=${this.channel}`;
   }
@@ -84,27 +86,28 @@ export class IngestSource extends Component {
   }
 
   override stats(): ComponentStats {
-    return { ...super.stats(), producer: this.peer, producers: this.producers };
+    return { ...super.stats(), producer: this.peer, producers: this.producers, ...(this.peer === null ? {} : { format: this.format }) };
   }
 
   /**
    * Takes a producer's connection (after its request was accepted): its fd goes to a new
    * pipeline's fdsrc. Fails with {@link ComponentError} when another producer is connected.
    */
-  acceptProducer(source: Detachable, peer: string): Deferred<void> {
+  acceptProducer(source: Detachable, peer: string, format: ProducerFormat = 'stream'): Deferred<void> {
     const reactor = this.reactor;
     if (reactor === null) return fail(new ComponentError(`${this.name} is not running`));
     if (this.producer !== null) return fail(new ComponentError(`${this.name} already has a producer`));
     const log = getLogger();
     let pipeline: Pipeline;
     try {
-      pipeline = Pipeline.launch(this.producerLaunchLine(), { reactor });
+      pipeline = Pipeline.launch(this.producerLaunchLine(format), { reactor });
     } catch (error) {
       return fail(error);
     }
     this.producer = pipeline;
     this.producers += 1;
     this.peer = peer;
+    this.format = format;
     const ended = (why: string): void => {
       if (this.producer !== pipeline) return;
       this.producer = null;
@@ -120,7 +123,7 @@ export class IngestSource extends Component {
     return FdSource.adopt(pipeline, 'src', source)
       .addCallback(() => pipeline.setState('playing'))
       .addCallbacks(() => {
-        log.info('producer connected', { component: this.name, peer });
+        log.info('producer connected', { component: this.name, peer, format });
         if (this.producer === pipeline) this.setMood('happy');
       }, (failure: Failure) => {
         ended(failure.getErrorMessage());

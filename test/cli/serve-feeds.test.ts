@@ -7,9 +7,12 @@
  *    the viewer stays connected, and once a producer is back on the same port the edge reconnects
  *    by itself and the same viewer receives more bytes, while a new viewer decodes from its first byte;
  *  - a wrong feed secret: the edge is refused, its feed turns sad (no endless redial), and it says why;
+ *  - ingest over GDP pushed by the producer: `PUT /ingest` with `Content-Type: application/x-gdp`;
  *  - config errors: feeds without TORSION_FEED_SECRET.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -139,6 +142,37 @@ describe('GDP feeds between torsion serve processes', () => {
       for (const server of servers) expect(await server.stop(), server.stderr().slice(-2000)).toBe(0);
     } finally {
       for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('a producer pushes a GDP stream to the ingest point (Content-Type: application/x-gdp); both mounts decode it', async () => {
+    const [port, ingestPort] = await Promise.all([freePort(), freePort()]);
+    const server = await serve(['--config', config('gdp-ingest.yaml', [`source: { type: ingest, port: ${ingestPort}, width: 160, height: 120, framerate: 10 }`]),
+      '--port', String(port)], { TORSION_SECRET: SECRET, TORSION_SOURCE_PASSWORD: 'producer-password' });
+    let producer: ChildProcess | null = null;
+    try {
+      const socket = await new Promise<Socket>((resolve, reject) => {
+        const s = connect(ingestPort, '127.0.0.1', () => s.write('PUT /ingest HTTP/1.0\r\nContent-Type: application/x-gdp\r\n'
+          + `Authorization: Basic ${Buffer.from('source:producer-password').toString('base64')}\r\n\r\n`));
+        s.once('error', reject);
+        s.once('data', (d: Buffer) => (d.toString('latin1').startsWith('HTTP/1.0 200') ? resolve(s) : reject(new Error(d.toString('latin1')))));
+      });
+      // GDP carries the caps and timestamps: the producer sends a muxed WebM stream, gdppay'd, into the socket (fd 3).
+      producer = spawn('gst-launch-1.0', ['-q', 'videotestsrc', 'is-live=true', '!', 'video/x-raw,width=160,height=120,framerate=10/1',
+        '!', 'vp8enc', 'deadline=1', '!', 'webmmux', 'name=m', 'streamable=true', '!', 'gdppay', '!', 'fdsink', 'fd=3',
+        'audiotestsrc', 'is-live=true', '!', 'audioconvert', '!', 'vorbisenc', '!', 'm.'], { stdio: ['ignore', 'ignore', 'pipe', socket] });
+      socket.destroy(); // the child holds its own copy of the fd
+      await server.waitForStderr(/"msg":"producer connected","component":"source".*"format":"gdp"/, 20_000);
+      const [webm, ogg] = await Promise.all([decodeWebm(port), decodeOgg(port)]);
+      expect(frames(webm.stdout), webm.stderr).toBeGreaterThanOrEqual(5);
+      expect(frames(ogg.stdout), ogg.stderr).toBeGreaterThanOrEqual(5);
+      expect((await stats(port)).components[0]).toMatchObject({ name: 'source', mood: 'happy', format: 'gdp' });
+      producer.kill('SIGKILL');
+      await server.waitForStderr(/"msg":"producer left","component":"source"/, 20_000);
+      expect(await server.stop(), server.stderr().slice(-2000)).toBe(0);
+    } finally {
+      if (producer !== null && producer.exitCode === null) producer.kill('SIGKILL');
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
     }
   }, 90_000);
 

@@ -1,14 +1,14 @@
 /** The producer protocol of an ingest source, on a Clock and a StringTransport with a fake sink. */
 import { describe, expect, it } from 'vitest';
-import { IngestProtocol, type ProducerSink } from '../../src/components/index';
+import { IngestProtocol, type ProducerFormat, type ProducerSink } from '../../src/components/index';
 import type { Detachable } from '../../src/gst/index';
 import { Clock, StringTransport } from '../../src/testing/index';
 
 class FakeSink implements ProducerSink {
   busy = false;
-  readonly accepted: Array<[Detachable, string]> = [];
-  acceptProducer(source: Detachable, peer: string): Promise<void> {
-    this.accepted.push([source, peer]);
+  readonly accepted: Array<[Detachable, string, ProducerFormat | undefined]> = [];
+  acceptProducer(source: Detachable, peer: string, format?: ProducerFormat): Promise<void> {
+    this.accepted.push([source, peer, format]);
     this.busy = true;
     return Promise.resolve();
   }
@@ -40,7 +40,16 @@ describe('IngestProtocol', () => {
       expect(c.transport.value().toString()).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
       expect(c.sink.accepted).toHaveLength(1);
       expect(c.sink.accepted[0]?.[0]).toBe(c.transport);
+      expect(c.sink.accepted[0]?.[2]).toBe('stream');
       expect(c.clock.getDelayedCalls()).toHaveLength(0);
+    }
+  });
+
+  it('tells the sink a GDP stream by its Content-Type (application/x-gdp, any case, with parameters)', () => {
+    for (const [type, format] of [['application/x-gdp', 'gdp'], ['Application/X-GDP; version=1.0', 'gdp'], ['video/ogg', 'stream']] as const) {
+      const c = connect();
+      c.protocol.dataReceived(Buffer.from(`PUT /ingest HTTP/1.0\r\nAuthorization: ${basic('source', 'hunter22')}\r\nContent-Type: ${type}\r\n\r\n`));
+      expect(c.sink.accepted[0]?.[2], type).toBe(format);
     }
   });
 
