@@ -13,6 +13,7 @@ import { FdSink } from '../gst/fd-sink';
 import type { FdSinkStats } from '../gst/fd-sink-types';
 import type { SinkClient } from '../gst/sink-client';
 import type { SinkPolicy } from '../gst/sink-options';
+import { shardedSinkLaunch } from '../gst/sharding';
 import { getLogger } from '../log';
 import type { HandoffRequest, HttpMount } from '../protocols/http/handoff';
 import type { Transport } from '../reactor/interfaces/transport';
@@ -48,7 +49,19 @@ export interface HttpStreamerOptions {
   readonly starvedAfter?: number;
   /** Burst on connect (replaces the slow-viewer limits with Flumotion's burst limits). */
   readonly burst?: Burst;
+  /**
+   * multifdsinks behind a tee (default 1). Each has its own writer thread: at thousands of viewers
+   * one thread's writes fill a core; as many as cores share them (docs/benchmarks.md, PITFALLS 17).
+   */
+  readonly shards?: number;
 }
+
+/**
+ * Hand-offs are added to the sink in batches collected over this long (FdSinkOptions.addBatchSeconds):
+ * each `add` waits out the sink thread's current pass over its viewers, so at thousands of viewers
+ * adds one at a time starve admission (docs/benchmarks.md). It delays a viewer's first byte by at most this.
+ */
+export const ADD_BATCH_SECONDS = 0.05;
 
 /** Per-mount statistics. */
 export interface MountStats extends ComponentStats {
@@ -120,6 +133,7 @@ export class HttpStreamer extends Component implements HttpMount {
   onViewer: ((event: 'joined' | 'left' | 'refused', streamer: HttpStreamer) => void) | null = null;
   private readonly policy: SinkPolicy;
   private readonly keep: readonly [string, bigint] | null;
+  private readonly shards: number;
   private sink: StreamerSink | null = null;
   private time: ReactorTime | null = null;
   private ready: Deferred<void> | null = null;
@@ -144,6 +158,10 @@ export class HttpStreamer extends Component implements HttpMount {
     const burst = options.burst === undefined ? null : burstPolicy(options.burst, timeout);
     this.policy = burst?.policy ?? slowViewerPolicy(options.slowViewers ?? 'resync', options.lagBytes ?? 2_000_000, timeout);
     this.keep = burst?.keep ?? null;
+    this.shards = options.shards ?? 1;
+    if (!Number.isInteger(this.shards) || this.shards < 1 || this.shards > 64) {
+      throw new ComponentError(`${name}: shards must be an integer in 1..64.`);
+    }
   }
 
   /** Viewers streaming now. */
@@ -157,12 +175,15 @@ export class HttpStreamer extends Component implements HttpMount {
   }
 
   fragment(inputs: readonly string[]): string {
-    return `${branch(inputs[0] ?? '')} ! multifdsink name=${this.name}-sink sync=false`;
+    const sink = this.shards === 1 ? `multifdsink name=${this.name}-sink sync=false` : shardedSinkLaunch(`${this.name}-sink`, this.shards);
+    return `${branch(inputs[0] ?? '')} ! ${sink}`;
   }
 
   override attach(context: AttachContext): void {
-    this.attachSink(FdSink.attach(context.pipeline, `${this.name}-sink`, this.policy), context.time);
-    if (this.keep !== null) context.pipeline.setProperty(`${this.name}-sink`, this.keep[0], this.keep[1]);
+    const name = `${this.name}-sink`;
+    this.attachSink(FdSink.attach(context.pipeline, name, { ...this.policy, addBatchSeconds: ADD_BATCH_SECONDS }), context.time);
+    const sinks = this.shards === 1 ? [name] : Array.from({ length: this.shards }, (_, i) => `${name}-${i}`);
+    if (this.keep !== null) for (const s of sinks) context.pipeline.setProperty(s, this.keep[0], this.keep[1]);
   }
 
   /** Uses `sink` for viewers and `time` for readiness checks and bitrate samples. */

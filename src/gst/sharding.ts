@@ -15,7 +15,7 @@ export interface ShardOptions {
   readonly element?: 'multifdsink' | 'multisocketsink';
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /**
  * `tee name=<name> ! queue ! multifdsink name=<name>-0 … <name>. ! queue ! multifdsink name=<name>-<n-1>`:
