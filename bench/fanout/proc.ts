@@ -52,6 +52,38 @@ export function treeCpuSeconds(pid: number): number {
   return cpu.user + cpu.system;
 }
 
+/**
+ * CPU seconds of each thread of one process, summed by thread name (`comm`: `node` for the
+ * JavaScript thread and libuv's, `multihandlesink` for each sink's writer, `queue0:src`, …).
+ */
+export function threadCpuByName(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      out[name] = (out[name] ?? 0) + (Number(f[11]) + Number(f[12])) / TICKS;
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+/** The 1-minute load average (the machine is shared: every figure is read beside it). */
+export function loadAverage(): number {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return NaN;
+  }
+}
+
 /** Resident bytes of the tree. */
 export function treeRssBytes(pid: number): number {
   let pages = 0;

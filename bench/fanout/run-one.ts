@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { round } from './common';
-import { fdCount, treeCpu, treeCpuSeconds, treeRssBytes } from './proc';
+import { fdCount, loadAverage, threadCpuByName, treeCpu, treeCpuSeconds, treeRssBytes } from './proc';
 import type { RunningTarget } from './targets';
 
 /** Load options of one run. */
@@ -40,6 +40,9 @@ export async function runOne(target: RunningTarget, options: RunOptions): Promis
   let loadCpu0 = 0;
   let loadCpu1 = 0;
   let rssDuring = 0;
+  let threads0: Record<string, number> = {};
+  let threads1: Record<string, number> = {};
+  const load = { atStart: loadAverage(), windowStart: NaN, windowEnd: NaN };
   let serverReport: Record<string, unknown> | null = null;
   let result: Record<string, unknown> | null = null;
   const pending: Array<Promise<unknown>> = [];
@@ -49,10 +52,14 @@ export async function runOne(target: RunningTarget, options: RunOptions): Promis
     try { o = JSON.parse(line) as Record<string, unknown>; } catch { return; }
     if (o['event'] === 'window-start') {
       cpu0 = treeCpu(target.pid);
+      threads0 = threadCpuByName(target.pid);
+      load.windowStart = loadAverage();
       loadCpu0 = treeCpuSeconds(loadgen.pid as number);
       pending.push(target.command('reset'));
     } else if (o['event'] === 'window-end') {
       cpu1 = treeCpu(target.pid);
+      threads1 = threadCpuByName(target.pid);
+      load.windowEnd = loadAverage();
       loadCpu1 = treeCpuSeconds(loadgen.pid as number);
       rssDuring = treeRssBytes(target.pid);
       pending.push(target.command('report').then((r) => { serverReport = r; }));
@@ -79,6 +86,11 @@ export async function runOne(target: RunningTarget, options: RunOptions): Promis
     serverCpuPercent: round((cpu / window) * 100, 1),
     serverSystemCpuShare: cpu > 0 ? round((cpu1.system - cpu0.system) / cpu, 2) : null,
     loadgenCpuPercent: round(((loadCpu1 - loadCpu0) / window) * 100, 1),
+    // Per thread name, % of one core in the window (the server process only, not its children).
+    serverThreadCpuPercent: Object.fromEntries(Object.entries(threads1)
+      .map(([name, t]) => [name, round(((t - (threads0[name] ?? 0)) / window) * 100, 1)])
+      .filter(([, v]) => (v as number) >= 0.5)),
+    loadAverage: load,
     cpuSecondsPerGiB: bytes > 0 ? round(cpu / (bytes / GIB), 2) : null,
     rssBaselineMiB: round(rssBefore / 2 ** 20, 1),
     rssMiB: round(rssDuring / 2 ** 20, 1),

@@ -30,6 +30,8 @@ export interface TargetOptions {
   readonly spec: StreamSpec;
   readonly secret: string;
   readonly shards: number;
+  /** Torsion: `--add-batch` seconds (FdSinkOptions.addBatchSeconds); unset: one add per hand-off. */
+  readonly addBatch?: number;
 }
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
@@ -54,7 +56,8 @@ function freePort(): Promise<number> {
 function argvFor(name: TargetName, options: TargetOptions, port: number): string[] {
   const common = ['--secret', options.secret, '--kbps', String(options.spec.kbps), '--bps', String(options.spec.buffersPerSecond)];
   switch (name) {
-    case 'torsion': return [process.execPath, '--import', 'tsx', here('./torsion-server.ts'), ...common, '--shards', String(options.shards)];
+    case 'torsion': return [process.execPath, '--import', 'tsx', here('./torsion-server.ts'), ...common, '--shards', String(options.shards),
+      ...(options.addBatch === undefined ? [] : ['--add-batch', String(options.addBatch)])];
     case 'js': return [process.execPath, '--import', 'tsx', here('./js-server.ts'), ...common];
     case 'twisted': return ['/usr/bin/python3', here('./twisted_server.py'), '--secret', options.secret, '--launch', sourceLaunch(options.spec)];
     case 'tcpserversink': return ['gst-launch-1.0', '-q', ...sourceLaunch(options.spec).split(' '), '!', 'tcpserversink',

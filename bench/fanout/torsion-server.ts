@@ -1,11 +1,14 @@
 /**
  * The Torsion side of the fan-out benchmark: a GLibReactor, one live raw-audio pipeline into a
- * multifdsink (or `--shards N` of them behind a tee, PITFALLS 17), and the HTTP hand-off with
+ * multifdsink (`--shards N` of them behind a tee, default one per core, PITFALLS 17; hand-offs added in
+ * batches, `--add-batch`), and the HTTP hand-off with
  * HMAC tokens in front of it: each viewer sends `GET /live.raw?token=…`, the bouncer checks it, the
  * response head is written and the socket's fd goes to the sink. A `callLater` heartbeat measures
  * the reactor's timer lateness; commands on stdin (control.ts) report it.
- * Run: npx tsx bench/fanout/torsion-server.ts --port 0 --secret <16+ bytes> [--kbps 64] [--bps 20] [--shards 4]
+ * Run: npx tsx bench/fanout/torsion-server.ts --port 0 --secret <16+ bytes> [--kbps 64] [--bps 20]
+ *      [--shards <cores>] [--add-batch 0.05 (seconds; -1: one add per hand-off)]
  */
+import { availableParallelism } from 'node:os';
 import {
   FdSink, GLibReactor, HmacTokenBouncer, HttpHandoffFactory, Pipeline, anchoredClock, shardedSinkLaunch,
   type HttpMount, type SinkClient,
@@ -15,7 +18,11 @@ import { announceReady, listenControl } from './control';
 
 const flags = parseFlags(process.argv.slice(2));
 const secret = flags.get('secret') ?? 'fanout-benchmark-secret';
-const shards = numberFlag(flags, 'shards', 4);
+// One multifdsink writer thread per core by default (docs/benchmarks.md, PITFALLS 17).
+const shards = numberFlag(flags, 'shards', availableParallelism());
+// Seconds to collect hand-offs before adding them in one burst (FdSinkOptions.addBatchSeconds, as
+// HttpStreamer's ADD_BATCH_SECONDS); < 0: one add per hand-off as it comes.
+const addBatch = numberFlag(flags, 'add-batch', 0.05);
 const spec = { kbps: numberFlag(flags, 'kbps', 64), buffersPerSecond: numberFlag(flags, 'bps', 20) };
 
 const reactor = new GLibReactor();
@@ -26,6 +33,7 @@ const sink = FdSink.attach(pipeline, 'out', {
   syncMethod: 'latest',
   limits: { format: 'bytes', hardMax: 1 << 20, recoverPolicy: 'none' },
   clientTimeout: 20,
+  ...(addBatch >= 0 ? { addBatchSeconds: addBatch } : {}),
 });
 const clients = new Set<SinkClient>();
 const ended: Record<string, number> = {};
