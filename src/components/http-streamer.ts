@@ -41,7 +41,10 @@ export interface HttpStreamerOptions {
   readonly maxViewers?: number;
   /** `resync` (default) moves a lagging viewer to the latest keyframe; `drop` disconnects it. */
   readonly slowViewers?: SlowViewerPolicy;
-  /** Bytes a viewer may lag before the policy applies (default 2 MB; dropped at 4× that). */
+  /**
+   * Bytes a viewer may lag before the policy applies (default 2 MB; dropped at 4× that). The
+   * viewer's kernel send buffer is sized to hold about as much ({@link viewerSendBuffer}).
+   */
   readonly lagBytes?: number;
   /** Seconds a viewer may not read at all before it is dropped (default 20). */
   readonly clientTimeout?: number;
@@ -93,6 +96,14 @@ export function slowViewerPolicy(policy: SlowViewerPolicy, lagBytes: number, cli
       : { format: 'bytes', hardMax: lagBytes, recoverPolicy: 'none' },
     clientTimeout,
   };
+}
+
+/**
+ * A viewer socket's SO_SNDBUF for a lag allowance: the kernel, which doubles the value, then holds
+ * about `lagBytes` (at least 64 KiB) instead of up to `tcp_wmem`'s maximum hidden from the limits.
+ */
+export function viewerSendBuffer(lagBytes: number): number {
+  return Math.min(2 ** 30, Math.max(32 * 1024, Math.round(lagBytes / 2)));
 }
 
 /**
@@ -156,7 +167,8 @@ export class HttpStreamer extends Component implements HttpMount {
     this.starvedAfter = options.starvedAfter ?? 5;
     const timeout = options.clientTimeout ?? 20;
     const burst = options.burst === undefined ? null : burstPolicy(options.burst, timeout);
-    this.policy = burst?.policy ?? slowViewerPolicy(options.slowViewers ?? 'resync', options.lagBytes ?? 2_000_000, timeout);
+    const lagBytes = options.lagBytes ?? 2_000_000;
+    this.policy = { ...(burst?.policy ?? slowViewerPolicy(options.slowViewers ?? 'resync', lagBytes, timeout)), sendBuffer: viewerSendBuffer(lagBytes) };
     this.keep = burst?.keep ?? null;
     this.shards = options.shards ?? 1;
     if (!Number.isInteger(this.shards) || this.shards < 1 || this.shards > 64) {

@@ -19,6 +19,7 @@ import type { Host } from './host';
 import { internalsOf, type PipelineInternals } from './internals';
 import type { StopParticipant } from './participant';
 import type { Pipeline } from './pipeline';
+import { setSendBuffer } from './send-buffer';
 import { addFullArgs, applySinkPolicy, validateSinkPolicy, type AddFullArgs } from './sink-options';
 import { SinkClient, type ClientEndReason, type ClientOwner } from './sink-client';
 import { isBridgeConsumer, openBridge, type Bridge, type BridgeConsumer } from './tls-bridge';
@@ -88,6 +89,8 @@ export class FdSink implements StopParticipant, ClientOwner {
   private readonly live = new Set<SinkClient>();
   private readonly recordOf = new Map<SinkClient, ClientRecord>();
   private release: (() => void) | null;
+  /** SO_SNDBUF for each client socket (`sendBuffer`), or null to leave the kernel's autotuning. */
+  private readonly sendBuffer: number | null;
   /** `addBatchSeconds`, or null to add each client at once. */
   private readonly batchSeconds: number | null;
   /** Clients waiting for the next batch of adds, in arrival order. */
@@ -113,6 +116,7 @@ export class FdSink implements StopParticipant, ClientOwner {
     this.pipeline = pipeline;
     this.core = pipeline.core;
     this.host = pipeline.host;
+    this.sendBuffer = options.sendBuffer ?? null;
     this.batchSeconds = options.addBatchSeconds ?? null;
     const first = pipeline.getElement(elementName);
     const names = factoryName(first) === 'tee' ? shardNames(pipeline, elementName) : [elementName];
@@ -303,6 +307,7 @@ export class FdSink implements StopParticipant, ClientOwner {
         return;
       }
     }
+    if (this.sendBuffer !== null) setSendBuffer(this.core, socket ?? fd, this.sendBuffer);
     const record: ClientRecord = {
       client, shard, fd, socket, bridge, addedAt: this.host.reactor.seconds(), toServeAtAdd: shard.element.bytesToServe,
       confirmed: false, duplicate: false, status: null, releasing: false, queued: undefined,

@@ -1,7 +1,8 @@
 /**
  * Client policies for FdSink, as options: sync method, burst on connect, soft/hard queue limits with
- * a recover policy, and the client timeout (given in seconds, written to the sink in nanoseconds,
- * PITFALLS 16). Validation happens here, before GStreamer sees a value, because the sink refuses
+ * a recover policy, the client timeout (given in seconds, written to the sink in nanoseconds,
+ * PITFALLS 16), and each client socket's kernel send buffer (set per client by FdSink,
+ * `send-buffer.ts`). Validation happens here, before GStreamer sees a value, because the sink refuses
  * bad burst limits silently (PITFALLS 11). Values become `bigint` at this boundary (PITFALLS 13).
  * Tests: test/gst/sink-options.test.ts.
  */
@@ -42,7 +43,18 @@ export interface SinkPolicy {
   readonly clientTimeout?: number;
   /** Resend changed stream headers to clients already streaming (default true in GStreamer). */
   readonly resendStreamheader?: boolean;
+  /**
+   * SO_SNDBUF of each client socket, in bytes (the kernel doubles it and stops autotuning it);
+   * unset: the kernel's autotuned buffer, up to `net.ipv4.tcp_wmem`'s maximum. Bytes in the kernel
+   * buffer are lag the limits and the timeout cannot see, so a small one gets a stalled viewer
+   * noticed in seconds; it also caps the viewer's rate at about 2 × sendBuffer per round trip.
+   */
+  readonly sendBuffer?: number;
 }
+
+/** Bounds of {@link SinkPolicy.sendBuffer} (a C int; below 4 KiB the kernel raises it anyway). */
+export const SEND_BUFFER_MIN = 4096;
+export const SEND_BUFFER_MAX = 2 ** 31 - 1;
 
 /** Per-client options of `addClient`; with any of them set the client is added with `add-full`. */
 export interface ClientPolicy {
@@ -105,6 +117,10 @@ export function validateSinkPolicy(policy: SinkPolicy): void {
   }
   if (policy.clientTimeout !== undefined && !(policy.clientTimeout >= 0 && Number.isFinite(policy.clientTimeout))) {
     throw new GstOptionsError('clientTimeout must be a finite number of seconds >= 0.');
+  }
+  const sb = policy.sendBuffer;
+  if (sb !== undefined && !(Number.isInteger(sb) && sb >= SEND_BUFFER_MIN && sb <= SEND_BUFFER_MAX)) {
+    throw new GstOptionsError(`sendBuffer must be an integer number of bytes from ${SEND_BUFFER_MIN} to ${SEND_BUFFER_MAX}.`);
   }
 }
 
