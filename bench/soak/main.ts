@@ -8,10 +8,20 @@
  * under `--max-rss-slope` MiB per minute (default 1) and that of the fd count under 0.5 per minute.
  * Prints one JSON line per sample and a JSON summary; exits 1 on an upward trend or a leak.
  *
- * Run: npx tsx bench/soak/main.ts [--duration 600] [--interval 10] [--concurrency 8] [--viewers 20]
+ * The server is started with bench/soak/heap-probe.cjs preloaded, so each sample also carries the
+ * server's `process.memoryUsage()` (heapUsed, external, arrayBuffers) and the summary gives their
+ * slopes beside the RSS slope: growth in heapUsed is JS objects kept alive, growth in RSS alone is
+ * native (GLib/GStreamer, malloc arenas). `--gc 1` takes each of those samples after a full GC
+ * (then heapUsed is the live heap, not garbage waiting for collection).
+ *
+ * `--concurrency 0 --viewers 0` runs the server with no clients at all (the stream alone).
+ *
+ * Run: npx tsx bench/soak/main.ts [--duration 600] [--interval 10] [--concurrency 8] [--viewers 20] [--gc 0|1]
  */
 import { connect, type Socket } from 'node:net';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { churn, fdCount, get, rssBytes, startServe, tempDir, token, waitFor, writeConfig } from '../../test/reliability/helpers';
 
 function flag(name: string, fallback: number): number {
@@ -26,6 +36,20 @@ const CONCURRENCY = flag('concurrency', 8);
 const VIEWERS = flag('viewers', 20);
 const MAX_RSS_SLOPE = flag('max-rss-slope', 1);
 const MAX_FD_SLOPE = 0.5;
+const GC = flag('gc', 0) === 1;
+const PROBE = fileURLToPath(new URL('./heap-probe.cjs', import.meta.url));
+
+/** One line of heap-probe.cjs. */
+interface HeapSample { pid: number; t: number; rss: number; heapUsed: number; external: number; arrayBuffers: number; nativeContexts: number; detachedContexts: number }
+
+/** The probe's samples of process `pid` (feed processes write to the same file). */
+function readHeapSamples(file: string, pid: number): HeapSample[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as HeapSample)
+    .filter((h) => h.pid === pid);
+}
+
+const MIB = 2 ** 20;
 
 /** Least-squares slope of y over x. */
 function slope(points: ReadonlyArray<[number, number]>): number {
@@ -61,12 +85,17 @@ function longViewer(port: number, t: string, seconds: number, index: number): { 
 
 async function main(): Promise<number> {
   const dir = tempDir('torsion-soak-');
-  const { server, port } = await startServe(writeConfig(dir, { slowViewers: { timeout: 5 } }));
+  const heapFile = join(dir, 'heap.jsonl');
+  const spawnedAt = Date.now();
+  const { server, port } = await startServe(writeConfig(dir, { slowViewers: { timeout: 5 } }), {
+    NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --require ${PROBE}`.trim(),
+    TORSION_SOAK_HEAP_FILE: heapFile, TORSION_SOAK_HEAP_MS: String(INTERVAL * 1000), TORSION_SOAK_GC: GC ? '1' : '0',
+  });
   const pid = server.child.pid as number;
   const t = token('/', DURATION + 3600);
   try {
     // Warm-up: every kind of client, so lazily opened fds exist before the baseline.
-    await churn(port, 600, CONCURRENCY, t);
+    if (CONCURRENCY > 0) await churn(port, 600, CONCURRENCY, t);
     await waitFor(async () => {
       const s = await (await fetch(`http://127.0.0.1:${port}/stats?token=${t}`)).json() as { mounts: Array<{ viewers: number }> };
       return s.mounts.every((m) => m.viewers === 0);
@@ -81,7 +110,7 @@ async function main(): Promise<number> {
     const failures: string[] = [];
     const load = (async () => {
       let at = 600;
-      while (Date.now() < deadline) {
+      while (CONCURRENCY > 0 && Date.now() < deadline) {
         const r = await churn(port, 200, CONCURRENCY, t, at);
         at += 200;
         cycles += 200;
@@ -89,9 +118,11 @@ async function main(): Promise<number> {
         failures.push(...r.failures.slice(0, Math.max(0, 20 - failures.length)));
       }
     })();
-    const samples: Array<{ t: number; rssMiB: number; fds: number; cycles: number }> = [];
+    const samples: Array<{ t: number; rssMiB: number; fds: number; cycles: number; heapUsedMiB?: number; externalMiB?: number }> = [];
     const sample = (): void => {
-      const s = { t: Math.round((Date.now() - started) / 1000), rssMiB: +(rssBytes(pid) / 2 ** 20).toFixed(2), fds: fdCount(pid), cycles };
+      const heap = readHeapSamples(heapFile, pid).at(-1);
+      const s = { t: Math.round((Date.now() - started) / 1000), rssMiB: +(rssBytes(pid) / MIB).toFixed(2), fds: fdCount(pid), cycles,
+        ...(heap === undefined ? {} : { heapUsedMiB: +(heap.heapUsed / MIB).toFixed(2), externalMiB: +(heap.external / MIB).toFixed(2) }) };
       samples.push(s);
       console.log(JSON.stringify(s));
     };
@@ -114,11 +145,28 @@ async function main(): Promise<number> {
     const tail = samples.slice(Math.floor(samples.length / 3));
     const rssSlope = slope(tail.map((s) => [s.t / 60, s.rssMiB]));
     const fdSlope = slope(tail.map((s) => [s.t / 60, s.fds]));
+    // The probe's own samples (its clock starts with the server), over the same last two thirds.
+    const heap = readHeapSamples(heapFile, pid);
+    const warmup = (started - spawnedAt) / 1000;
+    const heapRun = heap.filter((h) => h.t >= warmup);
+    const heapTail = heapRun.slice(Math.floor(heapRun.length / 3));
+    const heapSlope = (key: 'heapUsed' | 'external' | 'arrayBuffers' | 'rss'): number =>
+      +slope(heapTail.map((h) => [h.t / 60, h[key] / MIB])).toFixed(3);
+    const first = heapRun[0];
+    const last = heapRun.at(-1);
     const summary = {
       durationSeconds: DURATION, cycles, cutShortGoodViewers: cutShort, failures: failures.length, longViewerBytes: viewerBytes,
       fdBaseline: fdBase, fdEnd: fdCount(pid), fdsBack, fdSlopePerMinute: +fdSlope.toFixed(3),
       rssBaselineMiB: +(rssBase / 2 ** 20).toFixed(1), rssEndMiB: +(rssBytes(pid) / 2 ** 20).toFixed(1),
       rssMaxMiB: Math.max(...samples.map((s) => s.rssMiB)), rssSlopeMiBPerMinute: +rssSlope.toFixed(3),
+      ...(first === undefined || last === undefined ? {} : {
+        gcBeforeSamples: GC,
+        heapUsedMiB: [+(first.heapUsed / MIB).toFixed(1), +(last.heapUsed / MIB).toFixed(1)],
+        externalMiB: [+(first.external / MIB).toFixed(1), +(last.external / MIB).toFixed(1)],
+        nativeContexts: [first.nativeContexts, last.nativeContexts], detachedContexts: [first.detachedContexts, last.detachedContexts],
+        heapUsedSlopeMiBPerMinute: heapSlope('heapUsed'), externalSlopeMiBPerMinute: heapSlope('external'),
+        arrayBuffersSlopeMiBPerMinute: heapSlope('arrayBuffers'), probeRssSlopeMiBPerMinute: heapSlope('rss'),
+      }),
       serverAlive: server.child.exitCode === null,
     };
     const ok = fdsBack && failures.length === 0 && rssSlope < MAX_RSS_SLOPE && fdSlope < MAX_FD_SLOPE && summary.serverAlive;
