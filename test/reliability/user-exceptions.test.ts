@@ -258,7 +258,7 @@ for (const builder of builders) {
           await within(reactor, waitUntil(reactor, () => {
             if (checks++ % 10 === 0) gc(); // every ~50 ms; the report follows a collection on a later turn
             return errorRecords(logs, 'Unhandled error in Deferred').length > 0;
-          }, 10, 'unhandled report'), 12, 'unhandled report');
+          }, 20, 'unhandled report'), 22, 'unhandled report');
 
           // The reactor keeps serving delayed calls.
           let ticks = 0;
