@@ -1,7 +1,7 @@
 /**
  * The 1,000-viewer correctness run of issue 8 (not a timing assertion): the fan-out benchmark's
  * Torsion server (bench/fanout/torsion-server.ts, a child process with the HTTP hand-off, HMAC
- * tokens and two multifdsink shards) and its load generator (another child) with 1,000 viewers,
+ * tokens, two multifdsink shards and hand-offs added in 50 ms batches) and its load generator (another child) with 1,000 viewers,
  * each with its own token, reading for 20 s. Every viewer is admitted and gets at least half the
  * nominal 8000 B/s, none is dropped or starved, and the server holds no fd more afterwards.
  */
