@@ -9,6 +9,7 @@
  * is still registered afterwards is closed here. Tests: test/gst/fd-sink.test.ts.
  */
 import type { Duplex } from 'node:stream';
+import type { DelayedCall } from '../defer/time';
 import type { AddClientOptions, ClientSource, Detachable, FdSinkOptions, FdSinkStats } from './fd-sink-types';
 import { GstOptionsError, SinkAddError, GstElementNotFound, type SinkAddFailure } from './errors';
 import { asPluginElement, factoryName } from './element-util';
@@ -95,7 +96,8 @@ export class FdSink implements StopParticipant, ClientOwner {
   private readonly batchSeconds: number | null;
   /** Clients waiting for the next batch of adds, in arrival order. */
   private queue: ClientRecord[] = [];
-  private flushScheduled = false;
+  /** The pending flush of {@link queue}, if any. */
+  private flushCall: DelayedCall | null = null;
   private stopped = false;
   private final = false;
 
@@ -233,6 +235,8 @@ export class FdSink implements StopParticipant, ClientOwner {
   /** @internal StopParticipant: the sinks are in READY/NULL and forgot their clients: close what is left. */
   afterStop(final: boolean): void {
     this.queue = [];
+    if (this.flushCall?.active() === true) this.flushCall.cancel();
+    this.flushCall = null;
     for (const shard of this.shards) {
       for (const record of [...shard.records.values()]) this.released(record, record.status ?? CLIENT_STATUS.removed, false);
     }
@@ -322,15 +326,12 @@ export class FdSink implements StopParticipant, ClientOwner {
     }
     record.queued = full;
     this.queue.push(record);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      this.host.post('add clients', () => this.flushQueue(), this.batchSeconds);
-    }
+    this.flushCall ??= this.host.post('add clients', () => this.flushQueue(), this.batchSeconds);
   }
 
   /** Add every queued client, shard by shard, in one tight loop (see `addBatchSeconds`). */
   private flushQueue(): void {
-    this.flushScheduled = false;
+    this.flushCall = null;
     const queue = this.queue;
     this.queue = [];
     const problem = this.precondition({});

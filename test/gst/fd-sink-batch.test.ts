@@ -1,8 +1,8 @@
 /**
  * FdSink with `addBatchSeconds` (PITFALLS 17): hand-offs are queued and added in one burst, all to
  * one shard; a client removed while queued ends `removed` with its fd closed and the sink never
- * sees it; a pipeline disposed with clients still queued ends them and leaves no fd; bad values
- * are refused at attach.
+ * sees it; a pipeline disposed or stopped with clients still queued ends them and leaves no fd (and
+ * after a restart new hand-offs are added again); bad values are refused at attach.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GstOptionsError } from '../../src/gst/errors';
@@ -84,6 +84,28 @@ describe('FdSink add batching', () => {
     expect(results.map((r) => r.reason)).toEqual(['removed', 'removed']);
     expect(await Promise.all(clients.map((c) => c.added))).toEqual([false, false]);
     await within(Promise.all(viewers.map((v) => v.viewer.closed)), 5);
+    expect(fdCount()).toBe(base);
+  });
+
+  it('stopping to NULL with clients queued ends them; after PLAYING again new hand-offs are added', async () => {
+    const p = Pipeline.launch(audio('multifdsink name=sink sync=false'), { reactor });
+    const base = fdCount();
+    const sink = FdSink.attach(p, 'sink', { addBatchSeconds: 0.5 });
+    await within(p.setState('playing'), 10);
+    const early = await server.connect();
+    const queued = sink.addClient(early.fd);
+    expect(await within(p.setState('null'), 10)).toBe('null');
+    expect((await within(queued.done, 5)).reason).toBe('removed');
+    expect(await queued.added).toBe(false);
+    await within(early.viewer.closed, 5);
+    await within(p.setState('playing'), 10);
+    const again = await server.connect();
+    const c = sink.addClient(again.fd);
+    expect(await within(c.added, 5)).toBe(true);
+    await within(again.viewer.received(2000), 10);
+    again.viewer.socket.destroy();
+    expect((await within(c.done, 5)).reason).toBe('closed');
+    await within(p.dispose(), 10);
     expect(fdCount()).toBe(base);
   });
 
