@@ -4,7 +4,8 @@
  * bare `tcpserversink`, Twisted 22.4 — one after the other; prints one JSON object with every
  * figure, each baseline as a ratio to Torsion's, and Torsion against the issue's targets.
  * Run: npx tsx bench/fanout/main.ts [--viewers 100,1000] [--targets torsion,js,tcpserversink,twisted]
- *      [--seconds 10] [--kbps 64] [--bps 20] [--shards <cores>] [--add-batch <s>] [--batch 200] [--out file.json]
+ *      [--seconds 10] [--kbps 64] [--bps 20] [--shards <cores>] [--add-batch <s>] [--send-buffer <bytes>]
+ *      [--batch 200] [--out file.json]
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -20,6 +21,7 @@ const secret = 'fanout-benchmark-secret';
 const seconds = numberFlag(flags, 'seconds', 10);
 const shards = numberFlag(flags, 'shards', availableParallelism());
 const addBatch = flags.has('add-batch') ? numberFlag(flags, 'add-batch', 0) : undefined;
+const sendBuffer = flags.has('send-buffer') ? numberFlag(flags, 'send-buffer', 0) : undefined;
 const nominal = byteRate(spec);
 
 type Row = Record<string, unknown> & { rate?: { p1?: number | null }; latenessMs?: { p99?: number | null } | null };
@@ -68,7 +70,9 @@ for (const viewers of counts) {
   const rows: Row[] = [];
   for (const name of targets) {
     process.stderr.write(`fanout: ${name} × ${viewers}\n`);
-    const target = await startTarget(name, { spec, secret, shards, ...(addBatch === undefined ? {} : { addBatch }) });
+    const target = await startTarget(name, {
+      spec, secret, shards, ...(addBatch === undefined ? {} : { addBatch }), ...(sendBuffer === undefined ? {} : { sendBuffer }),
+    });
     try {
       // tcpserversink listens with a tiny backlog: open its viewers a few at a time, each batch once
       // served (loadgen raw mode), and give it longer to ramp.
@@ -81,7 +85,7 @@ for (const viewers of counts) {
   }
   runs.push({ viewers, results: rows, ratiosToTorsion: compare(rows), targets: targetsMet(rows, viewers) });
 }
-const report = { stream: { ...spec, bytesPerSecond: nominal }, shards, addBatch: addBatch ?? 'default', seconds, runs };
+const report = { stream: { ...spec, bytesPerSecond: nominal }, shards, addBatch: addBatch ?? 'default', sendBuffer: sendBuffer ?? null, seconds, runs };
 const text = JSON.stringify(report, null, 2);
 if (flags.has('out')) writeFileSync(flags.get('out') as string, `${text}\n`);
 process.stdout.write(`${text}\n`);

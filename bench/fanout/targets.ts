@@ -32,6 +32,8 @@ export interface TargetOptions {
   readonly shards: number;
   /** Torsion: `--add-batch` seconds (FdSinkOptions.addBatchSeconds); unset: one add per hand-off. */
   readonly addBatch?: number;
+  /** Torsion: `--send-buffer` bytes (SinkPolicy.sendBuffer); unset: the kernel's autotuned buffer. */
+  readonly sendBuffer?: number;
 }
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
@@ -57,7 +59,8 @@ function argvFor(name: TargetName, options: TargetOptions, port: number): string
   const common = ['--secret', options.secret, '--kbps', String(options.spec.kbps), '--bps', String(options.spec.buffersPerSecond)];
   switch (name) {
     case 'torsion': return [process.execPath, '--import', 'tsx', here('./torsion-server.ts'), ...common, '--shards', String(options.shards),
-      ...(options.addBatch === undefined ? [] : ['--add-batch', String(options.addBatch)])];
+      ...(options.addBatch === undefined ? [] : ['--add-batch', String(options.addBatch)]),
+      ...(options.sendBuffer === undefined ? [] : ['--send-buffer', String(options.sendBuffer)])];
     case 'js': return [process.execPath, '--import', 'tsx', here('./js-server.ts'), ...common];
     case 'twisted': return ['/usr/bin/python3', here('./twisted_server.py'), '--secret', options.secret, '--launch', sourceLaunch(options.spec)];
     case 'tcpserversink': return ['gst-launch-1.0', '-q', ...sourceLaunch(options.spec).split(' '), '!', 'tcpserversink',

@@ -6,7 +6,7 @@
  * response head is written and the socket's fd goes to the sink. A `callLater` heartbeat measures
  * the reactor's timer lateness; commands on stdin (control.ts) report it.
  * Run: npx tsx bench/fanout/torsion-server.ts --port 0 --secret <16+ bytes> [--kbps 64] [--bps 20]
- *      [--shards <cores>] [--add-batch 0.05 (seconds; -1: one add per hand-off)]
+ *      [--shards <cores>] [--add-batch 0.05 (seconds; -1: one add per hand-off)] [--send-buffer <bytes>]
  */
 import { availableParallelism } from 'node:os';
 import {
@@ -23,6 +23,8 @@ const shards = numberFlag(flags, 'shards', availableParallelism());
 // Seconds to collect hand-offs before adding them in one burst (FdSinkOptions.addBatchSeconds, as
 // HttpStreamer's ADD_BATCH_SECONDS); < 0: one add per hand-off as it comes.
 const addBatch = numberFlag(flags, 'add-batch', 0.05);
+// SO_SNDBUF of each viewer socket (SinkPolicy.sendBuffer, as HttpStreamer sets from lagBytes); 0: the kernel's.
+const sendBuffer = numberFlag(flags, 'send-buffer', 0);
 const spec = { kbps: numberFlag(flags, 'kbps', 64), buffersPerSecond: numberFlag(flags, 'bps', 20) };
 
 const reactor = new GLibReactor();
@@ -34,6 +36,7 @@ const sink = FdSink.attach(pipeline, 'out', {
   limits: { format: 'bytes', hardMax: 1 << 20, recoverPolicy: 'none' },
   clientTimeout: 20,
   ...(addBatch >= 0 ? { addBatchSeconds: addBatch } : {}),
+  ...(sendBuffer > 0 ? { sendBuffer } : {}),
 });
 const clients = new Set<SinkClient>();
 const ended: Record<string, number> = {};
