@@ -96,6 +96,11 @@ export interface ServerConfig {
   /** Most bits per second sent to viewers in total; a viewer that would pass it is answered 503. */
   readonly maxBandwidth: number | null;
   readonly slowViewers: { readonly policy: SlowViewerPolicy; readonly lagBytes: number; readonly timeout: number };
+  /**
+   * multifdsinks per mount (behind a tee), each with its own writer thread; viewers are spread
+   * over them. One per core for thousands of viewers (docs/benchmarks.md).
+   */
+  readonly shards: number;
   /** Burst on connect for every mount (`{seconds}` or `{bytes}`), or null. */
   readonly burst: Burst | null;
   /** End a token viewer's stream when its token expires (Flumotion's keycard duration). */
@@ -181,7 +186,7 @@ function mount(value: unknown, field: string, fallbackMax: number): MountConfig 
 /** Validates a parsed configuration value (undefined/null: all defaults). */
 export function parseServerConfig(value: unknown): ServerConfig {
   const o = object(value ?? {}, '', ['port', 'host', 'tls', 'passwordFile', 'source', 'feeds', 'encoding', 'mounts', 'recordings',
-    'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit', 'expireViewers', 'burst']);
+    'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit', 'expireViewers', 'burst', 'shards']);
   const port = int(o, '', 'port', 8800, 0, 65535);
   const host = str(o, '', 'host', '127.0.0.1');
   let tls: TlsConfig | null = null;
@@ -264,7 +269,8 @@ export function parseServerConfig(value: unknown): ServerConfig {
   }
   const expireViewers = o['expireViewers'] ?? true;
   if (typeof expireViewers !== 'boolean') throw new ConfigError('expireViewers', `must be true or false, got ${JSON.stringify(expireViewers)}`);
-  return { port, host, tls, passwordFile, source, feeds, encoding, mounts, recordings, maxBandwidth, slowViewers, authRateLimit, expireViewers, burst };
+  const shards = int(o, '', 'shards', 1, 1, 64);
+  return { port, host, tls, passwordFile, source, feeds, shards, encoding, mounts, recordings, maxBandwidth, slowViewers, authRateLimit, expireViewers, burst };
 }
 
 /** Parses a JSON or YAML config text (YAML is a superset of JSON); `source` names the file in errors. */

@@ -84,7 +84,7 @@ export function serverComponents(config: ServerConfig, feeds: ServerFeeds = { se
     muxerOf.set(m.path, muxer);
     const streamer = new HttpStreamer(`http-${slug}`, muxer.name, {
       path: m.path, contentType: muxer.contentType, maxViewers: m.maxViewers, slowViewers: config.slowViewers.policy,
-      lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout, ...(config.burst === null ? {} : { burst: config.burst }),
+      lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout, shards: config.shards, ...(config.burst === null ? {} : { burst: config.burst }),
     });
     all.push(muxer, streamer);
     streamers.push(streamer);
@@ -128,7 +128,7 @@ function relayComponents(config: ServerConfig, feeds: ServerFeeds): ServerCompon
     eaterOf.set(m.path, eater.name);
     const streamer = new HttpStreamer(`http-${slug}`, eater.name, {
       path: m.path, contentType: contentTypeOf(m.format, m.video === null), maxViewers: m.maxViewers, slowViewers: config.slowViewers.policy,
-      lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout, ...(config.burst === null ? {} : { burst: config.burst }),
+      lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout, shards: config.shards, ...(config.burst === null ? {} : { burst: config.burst }),
     });
     all.push(eater, streamer);
     streamers.push(streamer);

@@ -82,6 +82,9 @@ describe('server configuration', () => {
     expect(fieldOf(() => parseServerConfig({ source: { identity: 'x' } }))).toBe('source.identity');
     expect(fieldOf(() => parseServerConfig({ feeds: { port: 1, secret: 'x' } }))).toBe('feeds.secret');
     expect(parseServerConfig({ recordings: [{ mount: '/live.webm', file: '/tmp/r.webm' }] }).recordings[0]?.retrySeconds).toBe(5);
+    expect(parseServerConfig({}).shards).toBe(1);
+    expect(parseServerConfig({ shards: 2 }).shards).toBe(2);
+    expect(fieldOf(() => parseServerConfig({ shards: 0 }))).toBe('shards');
     expect(fieldOf(() => parseServerConfig({ recordings: [{ mount: '/live.webm', file: 'r', retrySeconds: 0 }] }))).toBe('recordings[0].retrySeconds');
     expect(fieldOf(() => parseServerConfig({ mounts: [] }))).toBe('mounts');
     expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm' }, { format: 'ogg' }] }))).toBe('mounts[1].path');

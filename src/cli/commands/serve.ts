@@ -13,6 +13,7 @@ import { serverBanner } from '../../components/banner';
 import type { Component } from '../../components/component';
 import { StreamServer } from '../../components/stream-server';
 import { getLogger } from '../../log';
+import { checkFdLimit } from '../fd-limit';
 import { anchoredClock, secretBytes } from '../../protocols/index';
 import { GLibReactor } from '../../reactor/index';
 
@@ -99,6 +100,7 @@ export async function runStreamServer(io: CommandIO, config: ServerConfig, comma
     io.stderr.write(`torsion ${command}: TORSION_SECRET: ${(error as Error).message}\n`);
     return 1;
   }
+  checkFdLimit(components === undefined ? config.mounts.reduce((n, m) => n + m.maxViewers, 0) : 0);
   const reactor = new GLibReactor();
   const wallClock = anchoredClock(reactor, unixNow());
   const stopped = reactor.run().asPromise();
