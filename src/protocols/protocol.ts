@@ -17,11 +17,15 @@ export class Protocol implements ProtocolInterface {
   /** The factory that built this protocol (set by `Factory.buildProtocol`), if any. */
   factory: FactoryInterface | null = null;
 
-  /** Stores the transport, marks the protocol connected and calls `connectionMade()`. */
+  /**
+   * Stores the transport, marks the protocol connected and calls `connectionMade()`. Returns what
+   * it returned, so the transport sees an `async connectionMade` whose Promise rejects (and closes
+   * the connection, as for a throw) instead of an unhandled rejection.
+   */
   makeConnection(transport: Transport): void {
     this.transport = transport;
     this.connected = true;
-    this.connectionMade();
+    return this.connectionMade();
   }
 
   /** Called once the connection is up; `this.transport` is set. Override to greet the peer. */

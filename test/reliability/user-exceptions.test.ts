@@ -94,7 +94,7 @@ function within<T>(reactor: Reactor, d: Deferred<T>, seconds: number, what: stri
  * The server's protocol: echoes, and throws on demand. The mode comes from the first byte the
  * factory sees for the connection order, so each connection knows its role at `connectionMade`.
  */
-type Mode = 'echo' | 'throw-made' | 'throw-data' | 'throw-lost' | 'reject-data';
+type Mode = 'echo' | 'throw-made' | 'throw-data' | 'throw-lost' | 'reject-data' | 'reject-made';
 
 class Fragile extends Protocol {
   lostWith: Failure | null = null;
@@ -133,6 +133,14 @@ class AsyncFragile extends Fragile {
   }
 }
 
+/** A protocol with an `async` connectionMade whose Promise rejects after an await. */
+class AsyncMadeFragile extends Fragile {
+  override async connectionMade(): Promise<void> {
+    await Promise.resolve();
+    throw new Error('user boom in async connectionMade');
+  }
+}
+
 function errorRecords(logs: LogCapture, fragment: string): string[] {
   return logs.records.filter((r) => r.level === 'error' && r.message.includes(fragment))
     .map((r) => String((r.fields['error'] as Error | undefined)?.message ?? ''));
@@ -150,6 +158,7 @@ for (const builder of builders) {
           const lost: Fragile[] = [];
           const factory = Factory.forProtocol(() => {
             const mode = modes.shift() ?? 'echo';
+            if (mode === 'reject-made') return new AsyncMadeFragile(mode, (p) => lost.push(p));
             return mode === 'reject-data' ? new AsyncFragile(mode, (p) => lost.push(p)) : new Fragile(mode, (p) => lost.push(p));
           });
           const port = await reactor.listenTCP(0, factory, { interface: '127.0.0.1' });
@@ -198,6 +207,12 @@ for (const builder of builders) {
           await within(reactor, rejecting.closed, 5, 'close after the rejection');
           await echo('four');
 
+          // An async connectionMade whose Promise rejects: dropped too.
+          modes.push('reject-made');
+          const rejectingMade = await client(portNumber);
+          await within(reactor, rejectingMade.closed, 5, 'close after connectionMade rejected');
+          await echo('five');
+
           // A connection opened after all that is served as usual.
           const after = await client(portNumber);
           expect(await within(reactor, after.received(3), 5, 'greeting after')).toBe('hi\n');
@@ -210,16 +225,17 @@ for (const builder of builders) {
           expect((byMode.get('throw-data') as ConnectionLost).cause).toMatchObject({ message: 'user boom in dataReceived' });
           expect(byMode.get('throw-lost')?.name).toBe('ConnectionDone');
           expect((byMode.get('reject-data') as ConnectionLost).cause).toMatchObject({ message: 'user boom in async dataReceived' });
+          expect((byMode.get('reject-made') as ConnectionLost).cause).toMatchObject({ message: 'user boom in async connectionMade' });
           expect((reactor as unknown as { openCount: number }).openCount).toBe(open + 2);
 
           for (const c of [steady, after]) c.socket.destroy();
-          await within(reactor, waitUntil(reactor, () => lost.length === 6, 5, 'all closed'), 6, 'closed');
+          await within(reactor, waitUntil(reactor, () => lost.length === 7, 5, 'all closed'), 6, 'closed');
           await port.stopListening();
         }, 30);
       } finally {
         logs.restore();
       }
-      expect(errorRecords(logs, 'Protocol makeConnection threw')).toEqual(['user boom in connectionMade']);
+      expect(errorRecords(logs, 'Protocol makeConnection threw')).toEqual(['user boom in connectionMade', 'user boom in async connectionMade']);
       expect(errorRecords(logs, 'Protocol dataReceived threw')).toEqual(['user boom in dataReceived', 'user boom in async dataReceived']);
       expect(errorRecords(logs, 'Protocol connectionLost threw')).toEqual(['user boom in connectionLost']);
       expect(countFds(), `fds: before ${before}; after ${describeFds()}`).toBe(fdsBefore);
