@@ -21,6 +21,7 @@ import { internalsOf, type PipelineInternals } from './internals';
 import type { StopParticipant } from './participant';
 import type { Pipeline } from './pipeline';
 import { setSendBuffer } from './send-buffer';
+import { StallWatch } from './stall-watch';
 import { addFullArgs, applySinkPolicy, validateSinkPolicy, type AddFullArgs } from './sink-options';
 import { SinkClient, type ClientEndReason, type ClientOwner } from './sink-client';
 import { isBridgeConsumer, openBridge, type Bridge, type BridgeConsumer } from './tls-bridge';
@@ -52,6 +53,10 @@ interface ClientRecord {
   releasing: boolean;
   /** Queued for the next batch of adds (`addBatchSeconds`); not in the sink yet. */
   queued: AddFullArgs | null | undefined;
+  /** Since when its socket has been full at every stall check (`clientTimeout`), or null. */
+  stalledSince: number | null;
+  /** Removed by the stall watch: reported as `slow`. */
+  timedOut: boolean;
 }
 
 const REASONS: Readonly<Record<number, ClientEndReason>> = {
@@ -100,6 +105,8 @@ export class FdSink implements StopParticipant, ClientOwner {
   private flushCall: DelayedCall | null = null;
   private stopped = false;
   private final = false;
+  /** The client timeout (`clientTimeout`), watched here rather than by the sink (see stall-watch.ts). */
+  private readonly watch: StallWatch<ClientRecord> | null;
 
   /**
    * Wrap the named multifdsink/multisocketsink of `pipeline`; if the name is a `tee`, every sink
@@ -120,12 +127,17 @@ export class FdSink implements StopParticipant, ClientOwner {
     this.host = pipeline.host;
     this.sendBuffer = options.sendBuffer ?? null;
     this.batchSeconds = options.addBatchSeconds ?? null;
+    const timeout = options.clientTimeout ?? 0;
+    this.watch = timeout > 0 ? new StallWatch(this.core, this.host.reactor, timeout, () => this.watchable(), (r) => this.stalled(r)) : null;
+    // The sink's own timeout can remove healthy clients (stall-watch.ts): it stays 0.
+    const policy: FdSinkOptions = this.watch === null ? options : { ...options, clientTimeout: 0 };
     const first = pipeline.getElement(elementName);
     const names = factoryName(first) === 'tee' ? shardNames(pipeline, elementName) : [elementName];
-    this.shards = names.map((name) => this.makeShard(name, pipeline.getElement(name), options));
+    this.shards = names.map((name) => this.makeShard(name, pipeline.getElement(name), policy));
     for (const shard of this.shards) this.connect(shard);
     this.release = this.host.hold();
     pipeline.addParticipant(this);
+    this.watch?.start();
   }
 
   /** Number of clients not yet finished (detaching, in the sink, or being removed). */
@@ -229,6 +241,7 @@ export class FdSink implements StopParticipant, ClientOwner {
   /** @internal StopParticipant: disconnect the handlers that GStreamer threads call (PITFALLS 6). */
   beforeStop(): void {
     this.stopped = true;
+    this.watch?.stop();
     for (const shard of this.shards) this.disconnect(shard);
   }
 
@@ -250,6 +263,7 @@ export class FdSink implements StopParticipant, ClientOwner {
     }
     this.stopped = false;
     for (const shard of this.shards) this.connect(shard);
+    this.watch?.start();
   }
 
   // --- internals ------------------------------------------------------------------------------
@@ -314,7 +328,7 @@ export class FdSink implements StopParticipant, ClientOwner {
     if (this.sendBuffer !== null) setSendBuffer(this.core, socket ?? fd, this.sendBuffer);
     const record: ClientRecord = {
       client, shard, fd, socket, bridge, addedAt: this.host.reactor.seconds(), toServeAtAdd: shard.element.bytesToServe,
-      confirmed: false, duplicate: false, status: null, releasing: false, queued: undefined,
+      confirmed: false, duplicate: false, status: null, releasing: false, queued: undefined, stalledSince: null, timedOut: false,
     };
     shard.records.set(fd, record);
     this.recordOf.set(client, record);
@@ -385,6 +399,20 @@ export class FdSink implements StopParticipant, ClientOwner {
     }
   }
 
+  /** The clients the stall watch checks: in the sink, not being removed. */
+  private *watchable(): Iterable<ClientRecord> {
+    for (const shard of this.shards) {
+      for (const r of shard.records.values()) if (r.confirmed && !r.releasing && !r.timedOut && r.client.state === 'sink-owned') yield r;
+    }
+  }
+
+  /** The stall watch found a client whose socket stayed full for the timeout. */
+  private stalled(record: ClientRecord): void {
+    if (this.stopped || record.shard.records.get(record.fd) !== record || record.releasing || record.client.state !== 'sink-owned') return;
+    record.timedOut = true;
+    this.removeClient(record.client, false);
+  }
+
   private reject(client: SinkClient, failure: SinkAddFailure, message: string, reason: ClientEndReason, cause?: unknown): void {
     this.live.delete(client);
     this.recordOf.delete(client);
@@ -442,7 +470,7 @@ export class FdSink implements StopParticipant, ClientOwner {
     this.recordOf.delete(client);
     if (record.socket !== null) record.socket.close(); else closeFd(fd);
     client.setState('released');
-    const reason = REASONS[status] ?? 'removed';
+    const reason = record.timedOut ? 'slow' : REASONS[status] ?? 'removed';
     const bridge = record.bridge;
     if (bridge !== null) bridge.end(reason === 'closed' || reason === 'removed');
     const report = (): void => {

@@ -39,7 +39,11 @@ export interface SinkPolicy {
   /** Default burst for the burst sync methods (`burst-format`/`burst-value`). */
   readonly burst?: Amount;
   readonly limits?: QueueLimits;
-  /** Drop a client that could not be written to for this long, in seconds (0 = never). */
+  /**
+   * Drop a client that could not be written to for this long, in seconds (0 = never). An
+   * {@link FdSink} watches this itself (its socket full for the timeout; src/gst/stall-watch.ts)
+   * and leaves the sink's racy `timeout` at 0; `applySinkPolicy` alone writes it to the sink.
+   */
   readonly clientTimeout?: number;
   /** Resend changed stream headers to clients already streaming (default true in GStreamer). */
   readonly resendStreamheader?: boolean;

@@ -6,7 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Deferred } from '../../src/defer/deferred';
+import { closeSync, writeSync } from 'node:fs';
 import { FdSink } from '../../src/gst/fd-sink';
+import { loadGst } from '../../src/gst/gst';
+import { socketWritable } from '../../src/gst/stall-watch';
 import { GstOptionsError } from '../../src/gst/errors';
 import { Pipeline } from '../../src/gst/pipeline';
 import type { SinkPolicy } from '../../src/gst/sink-options';
@@ -69,10 +72,45 @@ describe('FdSink slow-client policies', () => {
     expect(unbounded.maxQueued).toBeGreaterThan(bounded.maxQueued + 5);
   });
 
-  it('the client timeout (seconds, written in ns) drops a viewer that cannot be written to', async () => {
+  it('the client timeout drops a viewer whose socket stays full (watched by FdSink, not by the sink)', async () => {
     const r = await stall({ clientTimeout: 0.5 }, { slowDone: true });
     expect(r.slowResult.reason).toBe('slow');
+    expect(r.slowResult.seconds).toBeGreaterThanOrEqual(0.5);
     expect(r.okResult.reason).toBe('removed');
+  });
+
+  it('the client timeout never drops a viewer that keeps reading, while a stalled one is dropped beside it', async () => {
+    // About 4 s of stream (four timeouts) reach the healthy viewer; the stalled one goes after about 2.
+    const r = await stall({ clientTimeout: 1 }, { healthyBytes: 6_000_000 });
+    expect(r.slowState).toBe('released');
+    expect(r.slowResult.reason).toBe('slow');
+    expect(r.okResult.reason).toBe('removed'); // by the dispose at the end, not by the timeout
+    expect(r.healthyBytes).toBeGreaterThanOrEqual(6_000_000);
+  });
+
+  it('socketWritable tells a full socket from one with room, and null for what is not a socket', async () => {
+    const core = loadGst();
+    const a = await server.connect();
+    expect(socketWritable(core, { fd: a.fd, socket: null })).toBe(true);
+    a.viewer.socket.pause();
+    const chunk = Buffer.alloc(65536);
+    // Fill the unix socket's buffers (the peer does not read): writes fail with EAGAIN once full.
+    let wrote = 0;
+    for (;;) {
+      try {
+        wrote += writeSync(a.fd, chunk);
+      } catch {
+        break;
+      }
+    }
+    expect(wrote).toBeGreaterThan(0);
+    expect(socketWritable(core, { fd: a.fd, socket: null })).toBe(false);
+    a.viewer.socket.resume();
+    await within(a.viewer.received(wrote), 5);
+    expect(socketWritable(core, { fd: a.fd, socket: null })).toBe(true);
+    closeSync(a.fd);
+    a.viewer.socket.destroy();
+    expect(socketWritable(core, { fd: 1_000_000, socket: null })).toBeNull();
   });
 
   it('writes policies as properties and rejects invalid ones up front', async () => {
@@ -84,7 +122,8 @@ describe('FdSink slow-client policies', () => {
     expect(p.getProperty('sink', 'sync-method')).toBe(4);
     expect(p.getProperty('sink', 'burst-format')).toBe(2);
     expect(p.getProperty('sink', 'burst-value')).toBe(65536n);
-    expect(p.getProperty('sink', 'timeout')).toBe(2_500_000_000n);
+    // The client timeout is watched by FdSink (stall-watch.ts): the sink's own racy timeout stays 0.
+    expect(p.getProperty('sink', 'timeout')).toBe(0n);
     expect(p.getProperty('sink', 'unit-format')).toBe(3);
     expect(p.getProperty('sink', 'units-soft-max')).toBe(500_000_000n);
     expect(p.getProperty('sink', 'units-max')).toBe(2_000_000_000n);

@@ -97,10 +97,16 @@ describe('the send buffer of a handed-off socket', () => {
 });
 
 describe('slow viewers are dropped by policy', () => {
-  it('a viewer that stops reading is dropped as slow within seconds; a normal viewer keeps its rate', async () => {
-    // timeout 0: the sink's client timeout races with removals in GStreamer 1.22 and can drop a
-    // healthy viewer together with the slow one (docs/security.md, "Slow viewers").
-    const { server, port } = await startServe(writeConfig(dir, { slowViewers: { policy: 'drop', lagBytes: LAG_BYTES, timeout: 0 } }));
+  // Two ways out for a viewer that stops reading: the lag limit (`drop`, no timeout), and the client
+  // timeout (`resync` moves a lagging viewer to the live edge instead, so only the timeout can drop
+  // it here). The timeout is FdSink's own watch of the socket, not the sink's (which, in GStreamer
+  // 1.22, could drop a healthy viewer together with the slow one: docs/security.md, "Slow viewers").
+  const cases = [
+    { label: 'by the lag limit (drop, timeout 0)', slowViewers: { policy: 'drop', lagBytes: LAG_BYTES, timeout: 0 } },
+    { label: 'by the client timeout (resync, timeout 3 s)', slowViewers: { policy: 'resync', lagBytes: LAG_BYTES, timeout: 3 } },
+  ] as const;
+  for (const c of cases) it(`a viewer that stops reading is dropped as slow within seconds ${c.label}; a normal viewer keeps its rate`, async () => {
+    const { server, port } = await startServe(writeConfig(dir, { slowViewers: c.slowViewers }, `${c.slowViewers.policy}.json`));
     const pid = server.child.pid as number;
     const t = token('/', 3600);
     const sockets: Socket[] = [];
