@@ -16,13 +16,13 @@
  *
  * `--concurrency 0 --viewers 0` runs the server with no clients at all (the stream alone).
  *
- * Run: npx tsx bench/soak/main.ts [--duration 600] [--interval 10] [--concurrency 8] [--viewers 20] [--gc 0|1]
+ * Run: npx tsx bench/soak/main.ts [--duration 600] [--interval 10] [--concurrency 8] [--viewers 20] [--gc 0|1] [--kinds good,wrong-token,…]
  */
 import { connect, type Socket } from 'node:net';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { churn, fdCount, get, rssBytes, startServe, tempDir, token, waitFor, writeConfig } from '../../test/reliability/helpers';
+import { CLIENT_KINDS, churn, fdCount, get, rssBytes, startServe, tempDir, token, waitFor, writeConfig, type ClientKind } from '../../test/reliability/helpers';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,6 +37,15 @@ const VIEWERS = flag('viewers', 20);
 const MAX_RSS_SLOPE = flag('max-rss-slope', 1);
 const MAX_FD_SLOPE = 0.5;
 const GC = flag('gc', 0) === 1;
+/** `--kinds good,wrong-token`: churn only these client kinds (default: the whole mix), to tell which kind of cycle costs memory. */
+const KINDS: readonly ClientKind[] = (() => {
+  const i = process.argv.indexOf('--kinds');
+  if (i < 0) return CLIENT_KINDS;
+  const asked = (process.argv[i + 1] ?? '').split(',').filter((k) => k !== '');
+  const unknown = asked.filter((k) => !CLIENT_KINDS.includes(k as ClientKind));
+  if (asked.length === 0 || unknown.length > 0) throw new Error(`--kinds takes a comma list of ${CLIENT_KINDS.join(', ')}`);
+  return asked as ClientKind[];
+})();
 const PROBE = fileURLToPath(new URL('./heap-probe.cjs', import.meta.url));
 
 /** One line of heap-probe.cjs. */
@@ -95,7 +104,7 @@ async function main(): Promise<number> {
   const t = token('/', DURATION + 3600);
   try {
     // Warm-up: every kind of client, so lazily opened fds exist before the baseline.
-    if (CONCURRENCY > 0) await churn(port, 600, CONCURRENCY, t);
+    if (CONCURRENCY > 0) await churn(port, 600, CONCURRENCY, t, 0, KINDS);
     await waitFor(async () => {
       const s = await (await fetch(`http://127.0.0.1:${port}/stats?token=${t}`)).json() as { mounts: Array<{ viewers: number }> };
       return s.mounts.every((m) => m.viewers === 0);
@@ -111,7 +120,7 @@ async function main(): Promise<number> {
     const load = (async () => {
       let at = 600;
       while (CONCURRENCY > 0 && Date.now() < deadline) {
-        const r = await churn(port, 200, CONCURRENCY, t, at);
+        const r = await churn(port, 200, CONCURRENCY, t, at, KINDS);
         at += 200;
         cycles += 200;
         cutShort += r.cutShort;

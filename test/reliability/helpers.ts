@@ -157,13 +157,17 @@ export function runKind(kind: ClientKind, port: number, goodToken: string, i: nu
 
 const KINDS: readonly ClientKind[] = ['good', 'wrong-token', 'vanish-head', 'vanish-response', 'vanish-stream', 'garbage'];
 
-/** The kind of the `i`th client in a mixed run. */
-export function kindOf(i: number): ClientKind {
-  return KINDS[i % KINDS.length] as ClientKind;
+/** Every client kind, in the order a mixed run cycles through them. */
+export const CLIENT_KINDS: readonly ClientKind[] = KINDS;
+
+/** The kind of the `i`th client in a mixed run (of `kinds`, default all). */
+export function kindOf(i: number, kinds: readonly ClientKind[] = KINDS): ClientKind {
+  return kinds[i % kinds.length] as ClientKind;
 }
 
-/** Runs `total` mixed clients, `concurrency` at a time; returns counts of kind → status. */
-export async function churn(port: number, total: number, concurrency: number, goodToken: string, start = 0): Promise<{ results: Map<string, number>; failures: string[]; cutShort: number }> {
+/** Runs `total` mixed clients (of `kinds`, default all), `concurrency` at a time; returns counts of kind → status. */
+export async function churn(port: number, total: number, concurrency: number, goodToken: string, start = 0,
+  kinds: readonly ClientKind[] = KINDS): Promise<{ results: Map<string, number>; failures: string[]; cutShort: number }> {
   const results = new Map<string, number>();
   let cutShort = 0;
   const failures: string[] = [];
@@ -172,7 +176,7 @@ export async function churn(port: number, total: number, concurrency: number, go
   const worker = async (): Promise<void> => {
     while (next < end) {
       const i = next++;
-      const kind = kindOf(i);
+      const kind = kindOf(i, kinds);
       const r = await runKind(kind, port, goodToken, i);
       const key = `${kind}:${r.status ?? 'none'}`;
       results.set(key, (results.get(key) ?? 0) + 1);
