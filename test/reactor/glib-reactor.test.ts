@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { captureLogs } from '../../src/log';
 import { loadGi } from '../../src/reactor/gi';
+import { LOOP_RECYCLE_MS, glibLoopEntries } from '../../src/reactor/impl/glib-driver';
 import { GLibReactor } from '../../src/reactor/impl/glib-reactor';
 import { connectSignal, guardCallback, holdLoopAlive, loopHoldCount, type SignalSource } from '../../src/reactor/impl/glib-glue';
 import { deferLater, runReactor, waitUntil, type ReactorBuilder } from '../conformance/helpers';
@@ -58,6 +59,35 @@ describe('GLibReactor: GLib and GStreamer dispatch', () => {
       bus.removeSignalWatch();
     });
     expect(loopHoldCount()).toBe(holdsBefore);
+  });
+
+  it('returns from loop.run() every LOOP_RECYCLE_MS and enters it again, silently; GLib sources and Node timers carry on', async () => {
+    // node-gtk leaves a few V8 handles per loop iteration in the scope of the loop.run() call
+    // (glib-driver.ts); returning from it releases them. Here: the loop is left and re-entered at
+    // least twice (each exit runs the quit handler below), and nothing notices.
+    const { GLib } = loadGi();
+    const logs = captureLogs();
+    try {
+      await runReactor(builder, builder.build(), async (reactor) => {
+        let glibTicks = 0;
+        let nodeTicks = 0;
+        const id = GLib.timeoutAdd(GLib.PRIORITY_DEFAULT, 50, guardCallback(() => { glibTicks++; return true; }, 'tick', false));
+        const interval = setInterval(() => { nodeTicks++; }, 50);
+        const started = reactor.seconds();
+        const entered = glibLoopEntries();
+        await deferLater(reactor, (2.2 * LOOP_RECYCLE_MS) / 1000, null);
+        const elapsed = reactor.seconds() - started;
+        expect(glibLoopEntries() - entered).toBeGreaterThanOrEqual(2);
+        clearInterval(interval);
+        GLib.sourceRemove(id);
+        // Both kept ticking through the recycles (50 ms ticks; generous bounds for a loaded machine).
+        expect(glibTicks).toBeGreaterThanOrEqual(Math.floor((elapsed * 1000) / 50 / 2));
+        expect(nodeTicks).toBeGreaterThanOrEqual(Math.floor((elapsed * 1000) / 50 / 2));
+      });
+    } finally {
+      logs.restore();
+    }
+    expect(logs.records.filter((r) => r.level === 'warn' || r.level === 'error').map((r) => r.message)).toEqual([]);
   });
 
   it('logs a throwing guarded GLib callback and keeps serving', async () => {
