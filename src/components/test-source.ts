@@ -52,8 +52,11 @@ export class TestSource extends Component {
         + ` ! video/x-raw,width=${this.width},height=${this.height},framerate=${this.framerate}/1 ! ${feederTee(this.feedElement('video'))}`);
     }
     if (this.feeders.includes('audio')) {
+      // Ticks are made mono and upmixed: audiotestsrc's ticks with two channels leave the second
+      // one's samples unwritten now and then (seen as +683 dB peaks in `level`: noise to listeners).
       parts.push(`audiotestsrc name=${this.name}-audiosrc is-live=true wave=ticks freq=${this.frequency} volume=0.3`
-        + ` ! audio/x-raw,rate=44100,channels=2 ! ${feederTee(this.feedElement('audio'))}`);
+        + ` ! audio/x-raw,rate=44100,channels=1 ! audioconvert name=${this.name}-upmix ! audio/x-raw,rate=44100,channels=2`
+        + ` ! ${feederTee(this.feedElement('audio'))}`);
     }
     return parts.join('  ');
   }
