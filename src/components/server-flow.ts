@@ -5,8 +5,8 @@
  * test/components/http-streamer.test.ts (the bandwidth rule).
  */
 import type { Component } from './component';
-import type { RecordingConfig, ServerConfig } from './config';
-import { DiskRecorder, type DiskRecorderOptions } from './disk-recorder';
+import type { MountConfig, ServerConfig } from './config';
+import { DiskRecorder } from './disk-recorder';
 import { AudioEncoder, VideoEncoder, type AudioCodec, type VideoCodec } from './encoders';
 import { HttpStreamer } from './http-streamer';
 import { IngestSource } from './ingest-source';
@@ -56,10 +56,8 @@ export function serverComponents(config: ServerConfig, feeds: ServerFeeds = { se
   const all: Component[] = [source];
   const videoEncoders = new Map<VideoCodec, VideoEncoder>();
   const audioEncoders = new Map<AudioCodec, AudioEncoder>();
-  const streamers: HttpStreamer[] = [];
-  const muxerOf = new Map<string, Muxer>();
   const e = config.encoding;
-  config.mounts.forEach((m, i) => {
+  const parts = mountOutputs(config, feeds, all, (m, i) => {
     const inputs: string[] = [];
     if (m.video !== null) {
       let enc = videoEncoders.get(m.video);
@@ -79,36 +77,49 @@ export function serverComponents(config: ServerConfig, feeds: ServerFeeds = { se
       }
       inputs.push(enc.name);
     }
-    const slug = `${mountSlug(m.path)}${config.mounts.findIndex((o) => mountSlug(o.path) === mountSlug(m.path)) === i ? '' : `-${i}`}`;
-    const muxer = new Muxer(`mux-${slug}`, m.format, inputs, { audioOnly: m.video === null });
-    muxerOf.set(m.path, muxer);
-    const streamer = new HttpStreamer(`http-${slug}`, muxer.name, {
-      path: m.path, contentType: muxer.contentType, maxViewers: m.maxViewers, slowViewers: config.slowViewers.policy,
-      lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout, shards: config.shards, ...(config.burst === null ? {} : { burst: config.burst }),
-    });
-    all.push(muxer, streamer);
-    streamers.push(streamer);
+    return new Muxer(`mux-${uniqueSlug(config, i)}`, m.format, inputs, { audioOnly: m.video === null });
   });
-  all.push(...exporters(config, feeds, (path) => muxerOf.get(path)?.name ?? ''));
-  const recorders = config.recordings.map((r, i) => {
-    const muxer = muxerOf.get(r.mount) as Muxer;
-    return new DiskRecorder(`disk-${i}`, muxer.name, r.file, recorderOptions(r));
-  });
-  all.push(...recorders);
-  return source instanceof IngestSource ? { all, streamers, recorders, ingest: source } : { all, streamers, recorders };
+  return source instanceof IngestSource ? { ...parts, ingest: source } : parts;
 }
 
-function recorderOptions(r: RecordingConfig): DiskRecorderOptions {
-  return { retrySeconds: r.retrySeconds, ...(r.rotateSeconds === null ? {} : { rotateSeconds: r.rotateSeconds }) };
+/** The slug of `mounts[i]`, with `-i` added when an earlier mount has the same slug. */
+function uniqueSlug(config: ServerConfig, i: number): string {
+  const slug = mountSlug((config.mounts[i] as MountConfig).path);
+  return config.mounts.findIndex((o) => mountSlug(o.path) === slug) === i ? slug : `${slug}-${i}`;
+}
+
+/**
+ * The mounts of every server: for each mount, the component making its muxed stream (`producer`,
+ * which may add components it needs to `all` first) and its HTTP streamer; then, with `feeds`, a
+ * feed exporter per mount, and the recorders. Appends them all to `all`.
+ */
+function mountOutputs(config: ServerConfig, feeds: ServerFeeds, all: Component[],
+  producer: (mount: MountConfig, index: number) => Component): ServerComponents {
+  const producerOf = new Map<string, string>();
+  const streamers = config.mounts.map((m, i) => {
+    const made = producer(m, i);
+    producerOf.set(m.path, made.name);
+    const streamer = new HttpStreamer(`http-${uniqueSlug(config, i)}`, made.name, {
+      path: m.path, contentType: contentTypeOf(m.format, m.video === null), maxViewers: m.maxViewers, slowViewers: config.slowViewers.policy,
+      lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout, shards: config.shards,
+      ...(config.burst === null ? {} : { burst: config.burst }),
+    });
+    all.push(made, streamer);
+    return streamer;
+  });
+  const recorders = config.recordings.map((r, i) => new DiskRecorder(`disk-${i}`, producerOf.get(r.mount) as string, r.file,
+    { retrySeconds: r.retrySeconds, ...(r.rotateSeconds === null ? {} : { rotateSeconds: r.rotateSeconds }) }));
+  all.push(...exporters(config, feeds, producerOf), ...recorders);
+  return { all, streamers, recorders };
 }
 
 /** A feed exporter per mount when `config.feeds` is set: mount `/x` is offered as feed `/x`. */
-function exporters(config: ServerConfig, feeds: ServerFeeds, producerOf: (path: string) => string): Component[] {
+function exporters(config: ServerConfig, feeds: ServerFeeds, producerOf: ReadonlyMap<string, string>): Component[] {
   if (config.feeds === null) return [];
   feedSecret(feeds, 'feeds');
   const server = feeds.server;
   if (server === null) throw new ConfigError('feeds', 'no feed server was given for the feeds');
-  return config.mounts.map((m, i) => new FeedExporter(`feed-${i}`, producerOf(m.path), m.path, server));
+  return config.mounts.map((m, i) => new FeedExporter(`feed-${i}`, producerOf.get(m.path) as string, m.path, server));
 }
 
 /**
@@ -119,23 +130,8 @@ function exporters(config: ServerConfig, feeds: ServerFeeds, producerOf: (path: 
 function relayComponents(config: ServerConfig, feeds: ServerFeeds): ServerComponents {
   const src = config.source;
   const secret = feedSecret(feeds, 'source');
-  const all: Component[] = [];
-  const streamers: HttpStreamer[] = [];
-  const eaterOf = new Map<string, string>();
-  config.mounts.forEach((m, i) => {
-    const slug = `${mountSlug(m.path)}${config.mounts.findIndex((o) => mountSlug(o.path) === mountSlug(m.path)) === i ? '' : `-${i}`}`;
-    const eater = new FeedEater(`relay-${slug}`.slice(0, 63), { host: src.host, port: src.port, feed: m.path, identity: src.identity, secret });
-    eaterOf.set(m.path, eater.name);
-    const streamer = new HttpStreamer(`http-${slug}`, eater.name, {
-      path: m.path, contentType: contentTypeOf(m.format, m.video === null), maxViewers: m.maxViewers, slowViewers: config.slowViewers.policy,
-      lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout, shards: config.shards, ...(config.burst === null ? {} : { burst: config.burst }),
-    });
-    all.push(eater, streamer);
-    streamers.push(streamer);
-  });
-  const recorders = config.recordings.map((r, i) => new DiskRecorder(`disk-${i}`, eaterOf.get(r.mount) as string, r.file, recorderOptions(r)));
-  all.push(...recorders, ...exporters(config, feeds, (path) => eaterOf.get(path) ?? ''));
-  return { all, streamers, recorders };
+  return mountOutputs(config, feeds, [], (m, i) => new FeedEater(`relay-${uniqueSlug(config, i)}`.slice(0, 63),
+    { host: src.host, port: src.port, feed: m.path, identity: src.identity, secret }));
 }
 
 /** Flumotion's bandwidth rule: refuse when (viewers + 1) × bitrate of the mount would pass the limit. */
