@@ -106,9 +106,10 @@ export class StallWatch<C extends WatchedClient> {
     this.schedule();
   }
 
-  /** Stops sweeping; a sweep under way stops at its next turn. */
+  /** Stops sweeping (a sweep under way is dropped). */
   stop(): void {
     this.stopped = true;
+    this.sweeping = false; // a sweep's next step is cancelled below: a later start() schedules afresh
     if (this.timer?.active() === true) this.timer.cancel();
     this.timer = null;
   }
