@@ -8,7 +8,6 @@
  * `retrySeconds`, not before, and the recorder is happy once the file it finally opens is written.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, firstValueFrom } from 'rxjs';
@@ -21,34 +20,11 @@ import { Clock } from '../../src/testing/clock';
 import { Deferred } from '../../src/defer/deferred';
 import { captureLogs, type LogCapture } from '../../src/log';
 import { anchoredClock } from '../../src/protocols/index';
+import { recordingViewer, type RecordingViewer } from './helpers/serve';
 import { realTime, startLoop, stopLoop, within } from '../gst/helpers/loop';
 
 const SECRET = 'disk-recorder-secret-0123456789';
 
-interface Viewer {
-  readonly socket: Socket;
-  bytes(): number;
-  readonly closed: Promise<void>;
-  /** Resolves once `n` bytes in all have arrived. */
-  received(n: number): Promise<void>;
-}
-
-function viewer(port: number, path: string): Viewer {
-  const socket = connect(port, '127.0.0.1');
-  let total = 0;
-  const waiters: Array<[number, () => void]> = [];
-  const closed = new Promise<void>((r) => socket.on('close', () => r()));
-  socket.on('error', () => undefined);
-  socket.on('data', (c: Buffer) => {
-    total += c.length;
-    for (const w of waiters.splice(0)) if (total >= w[0]) w[1](); else waiters.push(w);
-  });
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
-  return {
-    socket, closed, bytes: () => total,
-    received: (n) => new Promise<void>((r) => { if (total >= n) r(); else waiters.push([n, r]); }),
-  };
-}
 
 /** Fires once `condition()` holds, checked every 0.1 s on the reactor clock. */
 function until(condition: () => boolean): Deferred<void> {
@@ -96,11 +72,11 @@ describe('DiskRecorder', () => {
     const config = parseServerConfig({ port: 0 });
     const server = await within(StreamServer.start({ config, reactor: realTime, secret: SECRET,
       wallClock: anchoredClock(realTime, Date.now() / 1000), components }), 20, 'start');
-    const viewers: Viewer[] = [];
+    const viewers: RecordingViewer[] = [];
     try {
       const path = `/live.webm?token=${server.token(120, '/live.webm')}`;
       await within(firstValueFrom(streamer.mood$.pipe(filter((m) => m === 'happy'))), 20, 'streamer happy');
-      viewers.push(viewer(server.ports.http, path));
+      viewers.push(recordingViewer(server.ports.http, path));
       await within(viewers[0]!.received(2000), 20, 'first viewer');
 
       // The first keyframe reaches /dev/full: the sink drops the file and the recorder turns sad.
@@ -111,7 +87,7 @@ describe('DiskRecorder', () => {
 
       // The viewers' flow goes on: the first viewer keeps receiving, a new one is served.
       const at = viewers[0]!.bytes();
-      viewers.push(viewer(server.ports.http, path));
+      viewers.push(recordingViewer(server.ports.http, path));
       await within(Promise.all([viewers[0]!.received(at + 3000), viewers[1]!.received(3000)]), 20, 'viewers while the recorder is sad');
 
       // After retrySeconds the next file, a regular one: happy once it is written to, and it grows.

@@ -3,7 +3,6 @@
  * and a real server with two shards and a burst (whose `time-min` goes on every shard) streams a
  * decodable WebM start to viewers that join one after the other (added in batches, ADD_BATCH_SECONDS).
  */
-import { connect, type Socket } from 'node:net';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,36 +10,12 @@ import {
 } from '../../src/components/index';
 import { ComponentError } from '../../src/components/errors';
 import { anchoredClock } from '../../src/protocols/index';
+import { recordingViewer, type RecordingViewer } from './helpers/serve';
 import { realTime, startLoop, stopLoop, within } from '../gst/helpers/loop';
 
 const SECRET = 'http-streamer-shards-secret-0123';
 const EBML = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
 
-interface Viewer {
-  readonly socket: Socket;
-  data(): Buffer;
-  readonly closed: Promise<void>;
-  received(n: number): Promise<void>;
-}
-
-function viewer(port: number, path: string): Viewer {
-  const socket = connect(port, '127.0.0.1');
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const waiters: Array<[number, () => void]> = [];
-  const closed = new Promise<void>((r) => socket.on('close', () => r()));
-  socket.on('error', () => undefined);
-  socket.on('data', (c: Buffer) => {
-    chunks.push(c);
-    total += c.length;
-    for (const w of waiters.splice(0)) if (total >= w[0]) w[1](); else waiters.push(w);
-  });
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
-  return {
-    socket, closed, data: () => Buffer.concat(chunks),
-    received: (n) => new Promise<void>((r) => { if (total >= n) r(); else waiters.push([n, r]); }),
-  };
-}
 
 describe('HttpStreamer shards', () => {
   beforeAll(() => startLoop());
@@ -71,12 +46,12 @@ describe('HttpStreamer shards', () => {
     ];
     const server = await within(StreamServer.start({ config: parseServerConfig({ port: 0 }), reactor: realTime, secret: SECRET,
       wallClock: anchoredClock(realTime, Date.now() / 1000), components }), 20, 'start');
-    const viewers: Viewer[] = [];
+    const viewers: RecordingViewer[] = [];
     try {
       const path = `/live.webm?token=${server.token(120, '/live.webm')}`;
       await within(firstValueFrom(streamer.mood$.pipe(filter((m) => m === 'happy'))), 20, 'streamer happy');
       for (let i = 0; i < 2; i++) {
-        const v = viewer(server.ports.http, path);
+        const v = recordingViewer(server.ports.http, path);
         viewers.push(v);
         await within(v.received(4000), 20, `viewer ${i}`);
       }

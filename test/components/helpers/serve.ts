@@ -123,3 +123,34 @@ export function rawViewer(port: number, path: string, host = '127.0.0.1'): Promi
     socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
   });
 }
+
+/**
+ * A viewer that records everything from its first byte (response head included) without waiting
+ * for the head: `bytes()`, `data()`, `received(n)` (head included), `closed`.
+ */
+export interface RecordingViewer {
+  readonly socket: Socket;
+  bytes(): number;
+  data(): Buffer;
+  readonly closed: Promise<void>;
+  received(n: number): Promise<void>;
+}
+
+export function recordingViewer(port: number, path: string): RecordingViewer {
+  const socket = connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const waiters: Array<[number, () => void]> = [];
+  const closed = new Promise<void>((r) => socket.on('close', () => r()));
+  socket.on('error', () => undefined);
+  socket.on('data', (c: Buffer) => {
+    chunks.push(c);
+    total += c.length;
+    for (const w of waiters.splice(0)) if (total >= w[0]) w[1](); else waiters.push(w);
+  });
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  return {
+    socket, closed, bytes: () => total, data: () => Buffer.concat(chunks),
+    received: (n) => new Promise<void>((r) => { if (total >= n) r(); else waiters.push([n, r]); }),
+  };
+}
