@@ -6,7 +6,8 @@
  * `TORSION_SOAK_GC=1`; every Node process of the server writes its own lines (`pid`), feed
  * processes included, since they inherit NODE_OPTIONS (the GC function comes from `v8.setFlagsFromString('--expose-gc')`, since Node
  * 20 refuses `--expose-gc` in NODE_OPTIONS). On SIGUSR2 it writes a heap snapshot beside the file.
- * Bench-only: nothing under src/ loads it. Used by bench/soak/main.ts `--heap`.
+ * Test and bench only: nothing under src/ loads it. Used by bench/soak/main.ts and by
+ * test/reliability/leaks.test.ts (RSS after a GC, so the V8 heap's sawtooth does not read as a leak).
  */
 'use strict';
 const fs = require('node:fs');
@@ -30,6 +31,7 @@ if (file && isMainThread) {
     const h = v8.getHeapStatistics();
     const line = {
       pid: process.pid,
+      at: Date.now(),
       t: Number((process.hrtime.bigint() - started) / 1_000_000n) / 1000,
       rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers,
       nativeContexts: h.number_of_native_contexts, detachedContexts: h.number_of_detached_contexts,

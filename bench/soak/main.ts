@@ -19,10 +19,11 @@
  * Run: npx tsx bench/soak/main.ts [--duration 600] [--interval 10] [--concurrency 8] [--viewers 20] [--gc 0|1] [--kinds good,wrong-token,…]
  */
 import { connect, type Socket } from 'node:net';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CLIENT_KINDS, churn, fdCount, get, rssBytes, startServe, tempDir, token, waitFor, writeConfig, type ClientKind } from '../../test/reliability/helpers';
+import {
+  CLIENT_KINDS, churn, fdCount, get, heapProbeEnv, readHeapSamples, rssBytes, startServe, tempDir, token, waitFor, writeConfig, type ClientKind,
+} from '../../test/reliability/helpers';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,17 +47,7 @@ const KINDS: readonly ClientKind[] = (() => {
   if (asked.length === 0 || unknown.length > 0) throw new Error(`--kinds takes a comma list of ${CLIENT_KINDS.join(', ')}`);
   return asked as ClientKind[];
 })();
-const PROBE = fileURLToPath(new URL('./heap-probe.cjs', import.meta.url));
 
-/** One line of heap-probe.cjs. */
-interface HeapSample { pid: number; t: number; rss: number; heapUsed: number; external: number; arrayBuffers: number; nativeContexts: number; detachedContexts: number }
-
-/** The probe's samples of process `pid` (feed processes write to the same file). */
-function readHeapSamples(file: string, pid: number): HeapSample[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as HeapSample)
-    .filter((h) => h.pid === pid);
-}
 
 const MIB = 2 ** 20;
 
@@ -97,8 +88,7 @@ async function main(): Promise<number> {
   const heapFile = join(dir, 'heap.jsonl');
   const spawnedAt = Date.now();
   const { server, port } = await startServe(writeConfig(dir, { slowViewers: { timeout: 5 } }), {
-    NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --require ${PROBE}`.trim(),
-    TORSION_SOAK_HEAP_FILE: heapFile, TORSION_SOAK_HEAP_MS: String(INTERVAL * 1000), TORSION_SOAK_GC: GC ? '1' : '0',
+    ...heapProbeEnv(heapFile, INTERVAL * 1000, GC),
   });
   const pid = server.child.pid as number;
   const t = token('/', DURATION + 3600);

@@ -6,9 +6,10 @@
  * resolves (never rejects) with what happened, within its own deadline.
  */
 import { connect, type Socket } from 'node:net';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mintToken } from '../../src/protocols/index';
 import { freePort, serve, type ServeProcess } from '../components/helpers/serve';
 
@@ -59,6 +60,40 @@ export function fdCount(pid: number): number {
 export function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m === null ? NaN : Number(m[1]) * 1024;
+}
+
+/** bench/soak/heap-probe.cjs: preloaded into a server child to sample its memory from inside. */
+export const HEAP_PROBE = fileURLToPath(new URL('../../bench/soak/heap-probe.cjs', import.meta.url));
+
+/** One line of heap-probe.cjs: `process.memoryUsage()` of process `pid` at wall-clock `at` (ms). */
+export interface HeapSample {
+  pid: number; t: number; at: number; rss: number; heapUsed: number; external: number; arrayBuffers: number;
+  nativeContexts: number; detachedContexts: number;
+}
+
+/** Environment that preloads the heap probe: a sample every `everyMs` into `file`, after a full GC when `gc`. */
+export function heapProbeEnv(file: string, everyMs: number, gc: boolean): Record<string, string> {
+  return {
+    NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --require ${HEAP_PROBE}`.trim(),
+    TORSION_SOAK_HEAP_FILE: file, TORSION_SOAK_HEAP_MS: String(everyMs), TORSION_SOAK_GC: gc ? '1' : '0',
+  };
+}
+
+/** The probe's samples of process `pid` (feed processes write to the same file). */
+export function readHeapSamples(file: string, pid: number): HeapSample[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as HeapSample)
+    .filter((h) => h.pid === pid);
+}
+
+/** The first probe sample of `pid` taken after wall-clock `afterMs`, waiting up to `timeoutMs` for it. */
+export async function heapSampleAfter(file: string, pid: number, afterMs: number, timeoutMs = 10_000): Promise<HeapSample> {
+  let found: HeapSample | undefined;
+  await waitFor(() => {
+    found = readHeapSamples(file, pid).find((h) => h.at > afterMs);
+    return found !== undefined;
+  }, timeoutMs, () => `no heap sample from pid ${pid} after ${new Date(afterMs).toISOString()} in ${file}`, 50);
+  return found as HeapSample;
 }
 
 /** Polls `condition` every `everyMs` until it holds; rejects with `describe()` after `timeoutMs`. */
