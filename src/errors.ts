@@ -21,6 +21,10 @@ export class TorsionError extends Error {
   constructor(message?: string, options?: TorsionErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    // Format the stack now (about 5 µs). V8 otherwise keeps the raw call sites, receivers
+    // included, until `stack` is first read: a GstError kept in a log record or in user code held
+    // on to the Pipeline whose method made it, and with it the pipeline's fds.
+    void this.stack;
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * `RestartPolicy`: when a sad flow is restarted. Delays double from `initialDelay` up to
- * `maxDelay`; after `maxAttempts` consecutive failures it gives up (each restart makes a new
- * pipeline, and node-gtk never frees a pipeline's 2 bus fds: see docs/gst.md); a flow that stays
- * up for `stableAfter` seconds is forgiven its past failures. Time comes from `ReactorTime`.
+ * `maxDelay`, then stay there: by default a live server keeps trying for as long as it runs (each
+ * run's pipeline is collected after its dispose, fds included; test/reliability/element-error.test.ts
+ * restarts a failing flow 15 times). `maxAttempts` makes it give up after that many consecutive
+ * failures. A flow that stays up for `stableAfter` seconds is forgiven its past failures. Time
+ * comes from `ReactorTime`.
  * Tests: test/components/restart-policy.test.ts.
  */
 import type { DelayedCall, ReactorTime } from '../defer/time';
@@ -13,7 +15,7 @@ export interface RestartOptions {
   readonly initialDelay?: number;
   /** Longest delay, in seconds (default 30). */
   readonly maxDelay?: number;
-  /** Consecutive failed runs before giving up (default 10). */
+  /** Consecutive failed runs before giving up (default: never give up). */
   readonly maxAttempts?: number;
   /** Seconds up after which the failure count resets (default 30). */
   readonly stableAfter?: number;
@@ -31,7 +33,7 @@ export class RestartPolicy {
   constructor(private readonly time: ReactorTime, options: RestartOptions = {}) {
     this.initialDelay = options.initialDelay ?? 1;
     this.maxDelay = options.maxDelay ?? 30;
-    this.maxAttempts = options.maxAttempts ?? 10;
+    this.maxAttempts = options.maxAttempts ?? Infinity;
     this.stableAfter = options.stableAfter ?? 30;
   }
 

@@ -24,6 +24,7 @@ import { setSendBuffer } from './send-buffer';
 import { StallWatch } from './stall-watch';
 import { addFullArgs, applySinkPolicy, validateSinkPolicy, type AddFullArgs } from './sink-options';
 import { SinkClient, type ClientEndReason, type ClientOwner } from './sink-client';
+import { connectSignal } from './signals';
 import { isBridgeConsumer, openBridge, type Bridge, type BridgeConsumer } from './tls-bridge';
 
 export type { AddClientOptions, ClientSource, Detachable, DetachedFd, FdSinkOptions, FdSinkStats } from './fd-sink-types';
@@ -34,7 +35,7 @@ interface Shard {
   readonly name: string;
   readonly kind: 'fd' | 'socket';
   readonly element: SinkElement;
-  handlers: number[];
+  handlers: Array<() => void>;
   readonly records: Map<number, ClientRecord>;
 }
 
@@ -452,14 +453,14 @@ export class FdSink implements StopParticipant, ClientOwner {
       });
     });
     shard.handlers = [
-      el.connect('client-added', onAdded),
-      el.connect('client-removed', onRemoved),
-      el.connect(shard.kind === 'fd' ? 'client-fd-removed' : 'client-socket-removed', onFdRemoved),
+      connectSignal(el, 'client-added', onAdded),
+      connectSignal(el, 'client-removed', onRemoved),
+      connectSignal(el, shard.kind === 'fd' ? 'client-fd-removed' : 'client-socket-removed', onFdRemoved),
     ];
   }
 
   private disconnect(shard: Shard): void {
-    for (const id of shard.handlers) shard.element.disconnect(id);
+    for (const disconnect of shard.handlers) disconnect();
     shard.handlers = [];
   }
 

@@ -10,6 +10,7 @@
 import { Observable, Subject } from 'rxjs';
 import { Deferred, fail } from '../defer/deferred';
 import { toBusMessage, stateName } from './bus';
+import { connectSignal } from './signals';
 import { GstDisposedError, GstElementNotFound, GstError, GstOptionsError, GstStateChangeError } from './errors';
 import { loadGst, type GstBus, type GstCore, type GstElement, type GstMessage, type GstPipelineElement } from './gst';
 import { Host, type GstReactor } from './host';
@@ -63,7 +64,7 @@ export class Pipeline {
   private eosDeferred: Deferred<void> | null = null;
   private eosSeen = false;
   private lastError: GstError | null = null;
-  private busHandler = 0;
+  private disconnectBus: () => void;
   private disposeDeferred: Deferred<void> | null = null;
 
   /** Parse a `gst-launch-1.0` description into a pipeline (a single element is put in one). */
@@ -109,7 +110,7 @@ export class Pipeline {
     if (bus === null) throw new GstOptionsError('The pipeline has no bus.');
     this.bus = bus;
     bus.addSignalWatch();
-    this.busHandler = bus.connect('message', this.host.guard('bus message', (msg: GstMessage) => this.onMessage(msg)));
+    this.disconnectBus = connectSignal(bus, 'message', this.host.guard('bus message', (msg: GstMessage) => this.onMessage(msg)));
     const internals: PipelineInternals = {
       core,
       host: this.host,
@@ -216,7 +217,7 @@ export class Pipeline {
       } finally {
         this.participants.clear();
         this.drainBus();
-        this.bus.disconnect(this.busHandler);
+        this.disconnectBus();
         this.bus.removeSignalWatch();
         const error = new GstDisposedError('The pipeline was disposed.');
         for (const w of this.waiters.splice(0)) w.d.errback(error);

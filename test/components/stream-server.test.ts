@@ -1,7 +1,7 @@
 /**
  * StreamServer in-process on the real GLib reactor: the streamer goes waking → hungry → happy,
- * viewers get media, `stop()` closes them, and the process's fds return to their baseline (plus
- * the 2 bus fds node-gtk never frees per pipeline; docs/gst.md).
+ * viewers get media, `stop()` closes them, and the process's fds return to their baseline (plus at
+ * most the pipeline's 2 bus fds, which come back once the stopped server is collected).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -64,8 +64,8 @@ describe('StreamServer (in-process)', () => {
     expect(moods[moods.length - 1]).toBe('happy');
     expect(logs.records.some((r) => r.message === 'component mood' && r.fields['component'] === streamer.name && r.fields['to'] === 'hungry')).toBe(true);
     expect(logs.records.filter((r) => r.message === 'viewer left')).toHaveLength(2);
-    // The pipeline's bus socket pair is never freed by node-gtk (docs/gst.md); everything else is.
-    expect(openFds()).toBe(before + 2);
+    // Everything but the pipeline's bus socket pair (still referenced by `server` here) is closed.
+    expect(openFds()).toBeLessThanOrEqual(before + 2);
   }, 60_000);
 
   it('fails to start when the TLS port is taken, and releases the HTTP port, the pipeline and every fd', async () => {
@@ -91,7 +91,7 @@ describe('StreamServer (in-process)', () => {
         again.once('error', reject);
         again.listen(httpPort, '127.0.0.1', () => again.close(() => resolve()));
       }), 10, 'rebind');
-      expect(openFds()).toBe(before + 2);
+      expect(openFds()).toBeLessThanOrEqual(before + 2);
     } finally {
       blocker.close();
       rmSync(dir, { recursive: true, force: true });

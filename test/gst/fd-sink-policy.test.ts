@@ -48,7 +48,7 @@ async function stall(policy: SinkPolicy, until: { slowDone: true } | { healthyBy
   const [okResult, slowResult] = await within(Promise.all([ok.done, slow.done]), 5);
   stalled.viewer.socket.destroy();
   await within(Promise.all([healthy.viewer.closed, stalled.viewer.closed]), 5);
-  expect(fdCount()).toBe(base);
+  expect(fdCount()).toBeLessThanOrEqual(base);
   return { maxQueued, slowState, slowResult, okResult, healthyBytes };
 }
 

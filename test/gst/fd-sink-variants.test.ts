@@ -45,7 +45,7 @@ describe('FdSink variants', () => {
     expect(b.viewer.data().subarray(0, 4)).toEqual(EBML_MAGIC);
     expect((await decodeFrames(b.viewer.data(), 'webm')).frames).toBeGreaterThanOrEqual(3);
     await within(p.dispose(), 10);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('sharded: clients are spread over the multifdsinks behind a tee and all decode', async () => {
@@ -66,7 +66,7 @@ describe('FdSink variants', () => {
     await within(p.dispose(), 10);
     expect((await within(Promise.all(clients.map((c) => c.done)), 5)).every((r) => r.reason === 'removed')).toBe(true);
     await within(Promise.all(viewers.map((v) => v.viewer.closed)), 5);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('real reactor TCP transports are detached and handed over after a request/response', async () => {

@@ -55,7 +55,7 @@ describe('FdSink streaming', () => {
       expect(decoded.frames).toBeGreaterThanOrEqual(5);
     }
     await within(p.dispose(), 10);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
     await Promise.all([tcp.close(), unix.close()]);
   });
 
@@ -84,7 +84,7 @@ describe('FdSink streaming', () => {
       expect(decoded.frames, decoded.output.slice(-500)).toBeGreaterThanOrEqual(5);
     }
     await within(p.dispose(), 10);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
     await tcp.close();
   });
 });

@@ -44,7 +44,7 @@ describe('FdSource', () => {
     await within(p.dispose(), 10);
     expect(source.fd).toBe(-1);
     expect(isOpen(fd)).toBe(false);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('reads a socket detached from a transport; EOS when the peer closes', async () => {

@@ -54,7 +54,7 @@ describe('TLS bridge', () => {
       expect(decoded.frames, decoded.output.slice(-400)).toBeGreaterThanOrEqual(5);
     }
     await within(p.dispose(), 10);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('a TLS viewer that stops reading is dropped as slow by the sink; a reading one is not', async () => {
@@ -77,7 +77,7 @@ describe('TLS bridge', () => {
     await within(p.dispose(), 10);
     expect((await within(ok.done, 10, 'healthy done')).reason).toBe('removed');
     await within(healthy.viewer.closed, 10, 'healthy viewer closed');
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
   });
 
   it('a client gone before the bridge is ready ends as closed', async () => {

@@ -4,10 +4,15 @@
  * element error arrives while viewers are streaming. The flow turns sad, the streaming viewers get
  * a clean close (FIN, not a reset or a hang), the flow restarts with backoff (`restarting the
  * flow`, attempt 1), a new viewer is served by the restarted pipeline, and stop() still works.
+ * A source that fails at once, again and again, is restarted past the ten attempts the policy
+ * used to allow, and the failed runs' pipelines are collected with their fds.
  */
 import { connect, type Socket } from 'node:net';
+import { readdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StreamServer, parseServerConfig } from '../../src/components/index';
+import { Flow, StreamServer, parseServerConfig } from '../../src/components/index';
 import { serverComponents } from '../../src/components/server-flow';
 import { TestSource } from '../../src/components/test-source';
 import { captureLogs, type LogCapture } from '../../src/log';
@@ -15,6 +20,14 @@ import { anchoredClock } from '../../src/protocols/index';
 import { realTime, startLoop, stopLoop, within } from '../gst/helpers/loop';
 
 const SECRET = 'element-error-secret-0123456789';
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const openFds = (): number => readdirSync('/proc/self/fd').length;
+
+/** Resolves on a later turn of the loop, `seconds` from now. */
+function pause(seconds: number): Promise<void> {
+  return within(new Promise<void>((r) => { realTime.callLater(seconds, r); }), seconds + 2, 'pause');
+}
 
 /** The test source, with an element that posts an error after `after` video frames. */
 class FailingSource extends TestSource {
@@ -86,4 +99,20 @@ describe('an element error mid-stream', () => {
       await within(server.stop(), 20, 'stop');
     }
   }, 90_000);
+
+  it('restarts a source that keeps failing past ten attempts; the failed runs leave no fd behind', async () => {
+    const base = openFds();
+    const flow = new Flow([new FailingSource('src', 2)], { restart: { initialDelay: 0.05, maxDelay: 0.1, stableAfter: 60 } });
+    flow.start(realTime).addErrback(() => null);
+    for (let i = 0; i < 400 && flow.starts < 15; i++) await pause(0.05);
+    expect(flow.starts).toBeGreaterThanOrEqual(15);
+    expect(logs.records.some((r) => r.message === 'flow failed too often: not restarting it')).toBe(false);
+    await within(flow.stop(), 10, 'stop');
+    // Each run's pipeline held its bus's 2 fds until collected; only the last is still referenced.
+    for (let i = 0; i < 100 && openFds() > base + 2; i++) {
+      gc();
+      await pause(0.05);
+    }
+    expect(openFds()).toBeLessThanOrEqual(base + 2);
+  }, 60_000);
 });

@@ -111,7 +111,7 @@ describe('Eater edges', () => {
     expect(stalled.type === 'stalled' && stalled.seconds).toBeGreaterThanOrEqual(0.4);
     await within(e.eater.whenAuthenticated(2), 10, 'dialled again');
     await done(e, fake);
-    expect(fdCount()).toBe(base + 1); // the new pipeline's bus pair, less the closed listening socket
+    expect(fdCount()).toBeLessThanOrEqual(base + 1); // at most the new pipeline's bus pair (until it is collected), less the closed listening socket
   });
 
   it('reports garbage instead of GDP as corrupt and dials again', async () => {
@@ -123,7 +123,7 @@ describe('Eater edges', () => {
     await within(e.eater.whenAuthenticated(2), 10, 'dialled again');
     expect(e.probe.media()).toHaveLength(0);
     await done(e, fake);
-    expect(fdCount()).toBe(base + 1);
+    expect(fdCount()).toBeLessThanOrEqual(base + 1);
   });
 
   it('is disconnected by a feeder that is not READY, and gets in once it plays', async () => {
@@ -152,7 +152,7 @@ describe('Eater edges', () => {
     await within(pipe.setState('ready'), 5);
     const base = fdCount();
     await expect(within(Eater.attach(pipe, 'feed', { identity: 'x', secret: SECRET, time: reactor }), 5)).rejects.toBeInstanceOf(SinkAddError);
-    expect(fdCount()).toBe(base);
+    expect(fdCount()).toBeLessThanOrEqual(base);
     await within(pipe.dispose(), 5);
   });
 

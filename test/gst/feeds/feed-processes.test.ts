@@ -78,12 +78,13 @@ class Child {
 }
 
 /**
- * The fd count once it reaches `expected`, or whatever it is after `seconds`: fds are closed on the
+ * The fd count once it is down to `expected`, or whatever it is after `seconds`: fds are closed on the
  * loop thread after the signals that announce them, so a count read at once can lag under load.
  */
 async function settledFdCount(expected: number, seconds = 5): Promise<number> {
   const deadline = reactor.seconds() + seconds;
-  while (fdCount() !== expected && reactor.seconds() < deadline) {
+  // At most: a pipeline disposed earlier may be collected meanwhile and give back its bus's 2 fds.
+  while (fdCount() > expected && reactor.seconds() < deadline) {
     await new Promise<void>((resolve) => { reactor.callLater(0.05, resolve); });
   }
   return fdCount();
@@ -145,7 +146,7 @@ describe('a feed between two processes', () => {
     eater.stop();
     await within(pipe.dispose(), 10);
     probe.close();
-    expect(await settledFdCount(base - 2)).toBe(base - 2); // the probe's two fds are gone too; the eater left nothing
+    expect(await settledFdCount(base - 2)).toBeLessThanOrEqual(base - 2); // the probe's two fds are gone too; the eater left nothing
     await within(second.kill(), 10);
   });
 
@@ -164,14 +165,14 @@ describe('a feed between two processes', () => {
     const frames1 = await within(eater1.line(/^FRAMES (\d+) (\d) (\d+) (\d+) (\d+)/, 0), 20, 'eater 1 decodes');
     expect(frames1.slice(2)).toEqual(['1', '1', '1', '0']);
     expect(feeder.sink.clients().map((c) => c.state)).toEqual(['sink-owned']);
-    expect(await settledFdCount(base + 2)).toBe(base + 2); // the eater's socket in the sink, and the child's stdout pipe
+    expect(await settledFdCount(base + 2)).toBeLessThanOrEqual(base + 2); // the eater's socket in the sink, and the child's stdout pipe
 
     const left = nextEvent<FeederEvent>(feeder.events$, 'left');
     await within(eater1.kill(), 10);
     const gone = await within(left, 10, 'the feeder sees eater 1 leave');
     expect(gone.type === 'left' && ['closed', 'error'].includes(gone.result.reason)).toBe(true);
     expect(feeder.eaterCount).toBe(0);
-    expect(await settledFdCount(base)).toBe(base);
+    expect(await settledFdCount(base)).toBeLessThanOrEqual(base);
 
     const accepted2 = nextEvent<FeederEvent>(feeder.events$, 'accepted');
     const eater2 = new Child('eater-process.ts', ['unix', path]);
@@ -185,6 +186,6 @@ describe('a feed between two processes', () => {
     await within(port.stopListening(), 5);
     await within(feeder.close(), 5);
     await within(pipe.dispose(), 10);
-    expect(await settledFdCount(idle)).toBe(idle);
+    expect(await settledFdCount(idle)).toBeLessThanOrEqual(idle);
   });
 });

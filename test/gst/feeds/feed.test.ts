@@ -99,7 +99,7 @@ describe('a feed in one process', () => {
       expect(r.eater.stats.buffersOut).toBeGreaterThanOrEqual(10);
       await teardown(r);
       expect(r.eater.feeding).toBe(false);
-      expect(fdCount()).toBe(base + 4); // the two new pipelines' bus socket pairs, nothing else
+      expect(fdCount()).toBeLessThanOrEqual(base + 4); // at most the two new pipelines' bus socket pairs (until they are collected), nothing else
     });
   }
 
@@ -117,7 +117,7 @@ describe('a feed in one process', () => {
     expect(r.feeder.eaterCount).toBe(0);
     expect(r.probe.media()).toHaveLength(0);
     await teardown(r);
-    expect(fdCount()).toBe(base + 4); // the two pipelines' bus socket pairs, nothing else
+    expect(fdCount()).toBeLessThanOrEqual(base + 4); // at most the two pipelines' bus socket pairs (until they are collected), nothing else
   });
 
   it('reconnects after a drop: no EOS, one stream header, timestamps keep going', async () => {
@@ -139,7 +139,7 @@ describe('a feed in one process', () => {
     for (let i = 1; i < pts.length; i++) expect(pts[i]! > pts[i - 1]!).toBe(true);
     expect(r.probe.media().every((b) => b.payload.length === RGB_FRAME)).toBe(true);
     await teardown(r);
-    expect(fdCount()).toBe(base + 4);
+    expect(fdCount()).toBeLessThanOrEqual(base + 4);
   });
 
   it('an encoded feed with stream headers (Vorbis): a reconnect does not repeat them downstream', async () => {
