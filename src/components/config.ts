@@ -36,6 +36,8 @@ export interface SourceConfig {
   readonly path: string;
   /** Ingest: the source password (user `source`); `TORSION_SOURCE_PASSWORD` fills it in `torsion serve`. */
   readonly password: string | null;
+  /** Ingest: seconds without a byte from the producer before it is dropped (default 10; 0: never). */
+  readonly stallTimeout: number;
 }
 
 export interface EncodingConfig {
@@ -195,12 +197,14 @@ export function parseServerConfig(value: unknown): ServerConfig {
     tls = { port: int(t, 'tls', 'port', 8843, 0, 65535), cert: str(t, 'tls', 'cert', null), key: str(t, 'tls', 'key', null) };
   }
   const passwordFile = o['passwordFile'] === undefined || o['passwordFile'] === null ? null : str(o, '', 'passwordFile', null);
-  const s = object(o['source'] ?? {}, 'source', ['type', 'width', 'height', 'framerate', 'port', 'path', 'password', 'host', 'feed', 'identity']);
+  const s = object(o['source'] ?? {}, 'source', ['type', 'width', 'height', 'framerate', 'port', 'path', 'password', 'host', 'feed', 'identity',
+    'stallTimeout']);
   const type = oneOf(s, 'source', 'type', ['test', 'ingest', 'feed', 'relay'] as const, 'test') as SourceType;
   const upstream = type === 'feed' || type === 'relay';
   for (const key of ['host', 'feed', 'identity']) {
     if (s[key] !== undefined && !upstream) throw new ConfigError(`source.${key}`, 'is only for source.type feed or relay');
   }
+  if (s['stallTimeout'] !== undefined && type !== 'ingest') throw new ConfigError('source.stallTimeout', 'is only for source.type ingest');
   if (s['feed'] !== undefined && type === 'relay') throw new ConfigError('source.feed', 'a relay eats each mount\'s own path; source.feed is for source.type feed');
   const source: SourceConfig = {
     type,
@@ -213,6 +217,7 @@ export function parseServerConfig(value: unknown): ServerConfig {
     identity: str(s, 'source', 'identity', 'torsion'),
     path: str(s, 'source', 'path', '/ingest'),
     password: s['password'] === undefined || s['password'] === null ? null : str(s, 'source', 'password', null),
+    stallTimeout: num(s, 'source', 'stallTimeout', 10, 0, 3600),
   };
   if (!PATH.test(source.path)) throw new ConfigError('source.path', `'${source.path}' is not a path`);
   if (!PATH.test(source.feed)) throw new ConfigError('source.feed', `'${source.feed}' is not a feed name (a mount path of the upstream server)`);

@@ -49,7 +49,7 @@ export function serverComponents(config: ServerConfig, feeds: ServerFeeds = { se
   if (config.source.type === 'relay') return relayComponents(config, feeds);
   const size = { width: config.source.width, height: config.source.height, framerate: config.source.framerate };
   const src = config.source;
-  const source = src.type === 'ingest' ? new IngestSource('source', size)
+  const source = src.type === 'ingest' ? new IngestSource('source', { ...size, stallTimeout: src.stallTimeout })
     : src.type === 'feed' ? new FeedEater('source', { host: src.host, port: src.port, feed: src.feed, identity: src.identity,
       secret: feedSecret(feeds, 'source'), decode: size })
       : new TestSource('source', size);

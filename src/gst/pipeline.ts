@@ -229,6 +229,20 @@ export class Pipeline {
     return done;
   }
 
+  /**
+   * Take elements out of the pipeline: each goes to NULL and is removed, links and all. For a
+   * branch that turned out unused (the audio side of a decoder whose input has no audio), so the
+   * pipeline stops waiting for it to preroll and to end. Fails with {@link GstElementNotFound}
+   * before removing anything if a name is unknown.
+   */
+  remove(...names: string[]): void {
+    const elements = names.map((name) => this.getElement(name));
+    for (const el of elements) {
+      el.setState(this.core.Gst.State.NULL);
+      this.element.remove(el);
+    }
+  }
+
   private getElement(name: string): GstElement {
     const el = this.element.getByName(name);
     if (el === null) throw new GstElementNotFound(name);

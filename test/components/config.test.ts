@@ -70,7 +70,10 @@ describe('server configuration', () => {
     expect(fieldOf(() => parseServerConfig({ source: { type: 'ingest', path: 'ingest' } }))).toBe('source.path');
     expect(parseServerConfig({ source: { type: 'ingest', password: 'long enough' } }).source)
       .toEqual({ type: 'ingest', width: 320, height: 240, framerate: 15, port: 8801, path: '/ingest', password: 'long enough',
-        host: '127.0.0.1', feed: '/live.webm', identity: 'torsion' });
+        host: '127.0.0.1', feed: '/live.webm', identity: 'torsion', stallTimeout: 10 });
+    expect(parseServerConfig({ source: { type: 'ingest', stallTimeout: 0 } }).source.stallTimeout).toBe(0);
+    expect(fieldOf(() => parseServerConfig({ source: { type: 'ingest', stallTimeout: -1 } }))).toBe('source.stallTimeout');
+    expect(fieldOf(() => parseServerConfig({ source: { stallTimeout: 5 } }))).toBe('source.stallTimeout');
     // GDP feeds: an upstream source defaults to the feed port 8802; feed settings belong to feed/relay sources.
     expect(parseServerConfig({ source: { type: 'relay', host: '10.0.0.1', identity: 'edge-2' } }).source)
       .toMatchObject({ type: 'relay', port: 8802, host: '10.0.0.1', identity: 'edge-2' });
