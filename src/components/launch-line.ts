@@ -8,11 +8,15 @@
  * source takes the feed of its own medium, `video` or `audio`). A word that follows a component
  * without `!` starts a new chain. `name.` refers to a component named earlier or later (`name=`),
  * `name.feed` to one of its feeds: at the start of a chain it is the producer, at the end the
- * consumer. Properties are `key=value`. Tests: test/components/launch-line.test.ts.
+ * consumer. Properties are `key=value`. A `feed-eater` eats a GDP feed of another server
+ * (`TORSION_FEED_SECRET`): relayed as it comes (its feed is the muxed stream, for a streamer or a
+ * recorder), or with `decode=true` decoded into `video` and `audio` for encoders.
+ * Tests: test/components/launch-line.test.ts, test/cli/launch.test.ts.
  */
 import type { Component } from './component';
 import { DiskRecorder } from './disk-recorder';
 import { AudioEncoder, VideoEncoder } from './encoders';
+import { FeedEater } from './feed-components';
 import { LaunchLineError } from './errors';
 import { HttpStreamer, type SlowViewerPolicy } from './http-streamer';
 import { Muxer } from './muxers';
@@ -51,7 +55,27 @@ export const LAUNCH_KINDS: Readonly<Record<string, Kind>> = {
   'ogg-muxer': { props: [] },
   'http-streamer': { props: ['path', 'max-viewers', 'slow-viewers'], sink: true },
   'disk-recorder': { props: ['file', 'rotate-seconds', 'retry-seconds'], sink: true },
+  'feed-eater': { props: ['host', 'port', 'feed', 'identity', 'decode', 'width', 'height', 'framerate'], source: true },
 };
+
+/** What a launch line may need from outside the line. */
+export interface LaunchLineOptions {
+  /** The secret shared with feed servers (`TORSION_FEED_SECRET`); a `feed-eater` needs it. */
+  readonly feedSecret?: string | null;
+}
+
+/** True when `spec` produces raw `video` and `audio` feeds (an encoder must eat them). */
+function producesRaw(spec: Spec): boolean {
+  return spec.kind === 'test-source' || (spec.kind === 'feed-eater' && spec.props.get('decode') === 'true');
+}
+
+/** The HTTP Content-Type of a relayed feed, from its name's extension. */
+function contentTypeOfFeed(feed: string): string {
+  if (feed.endsWith('.webm')) return 'video/webm';
+  if (/\.(ogg|ogv)$/.test(feed)) return 'video/ogg';
+  if (/\.(oga|opus)$/.test(feed)) return 'audio/ogg';
+  return 'application/octet-stream';
+}
 
 function number(spec: Spec, key: string, integer: boolean): number | undefined {
   const v = spec.props.get(key);
@@ -76,7 +100,7 @@ function words(argv: readonly string[]): string[] {
 }
 
 /** Parses a launch line (the arguments after `torsion launch`) into components, in order. */
-export function parseLaunchLine(argv: readonly string[]): Component[] {
+export function parseLaunchLine(argv: readonly string[], options: LaunchLineOptions = {}): Component[] {
   const tokens = words(argv);
   if (tokens.length === 0) throw new LaunchLineError('the launch line is empty');
   const specs: Spec[] = [];
@@ -135,26 +159,30 @@ export function parseLaunchLine(argv: readonly string[]): Component[] {
     linked = false;
   }
   if (linked) throw new LaunchLineError(`the line ends with '!'`);
-  return build(specs, pendingRefs);
+  return build(specs, pendingRefs, options);
 }
 
 function resolveProducer(producer: Spec | { readonly ref: string }, consumer: Spec, byName: ReadonlyMap<string, Spec>): string {
   if ('ref' in producer) {
     const name = producer.ref.split(':')[0] as string;
     if (!byName.has(name)) throw new LaunchLineError(`no component named '${name}'`);
-    if (producer.ref.includes(':') || LAUNCH_KINDS[(byName.get(name) as Spec).kind]?.source !== true) return producer.ref;
+    if (producer.ref.includes(':')) return producer.ref;
     producer = byName.get(name) as Spec;
   }
   if (LAUNCH_KINDS[producer.kind]?.sink === true) throw new LaunchLineError(`${producer.name} (${producer.kind}) produces no feed`);
-  if (LAUNCH_KINDS[producer.kind]?.source === true) {
-    const wants = LAUNCH_KINDS[consumer.kind]?.wants;
+  const wants = LAUNCH_KINDS[consumer.kind]?.wants;
+  if (producesRaw(producer)) {
     if (wants === undefined) throw new LaunchLineError(`${consumer.name} eats raw ${producer.name}: put an encoder between them`);
     return `${producer.name}:${wants}`;
+  }
+  if (wants !== undefined) {
+    throw new LaunchLineError(`${consumer.name} encodes raw ${wants}, but ${producer.name} (${producer.kind}) gives an encoded stream`
+      + `${producer.kind === 'feed-eater' ? ': add decode=true' : ''}`);
   }
   return producer.name;
 }
 
-function build(specs: Spec[], links: readonly Link[]): Component[] {
+function build(specs: Spec[], links: readonly Link[], options: LaunchLineOptions): Component[] {
   const byName = new Map<string, Spec>();
   for (const s of specs) {
     if (byName.has(s.name)) throw new LaunchLineError(`two components are named '${s.name}'`);
@@ -202,12 +230,30 @@ function build(specs: Spec[], links: readonly Link[]): Component[] {
         const eater = one();
         const upstream = byName.get(eater.split(':')[0] as string);
         const muxer = upstream === undefined ? undefined : make(upstream);
-        const path = s.props.get('path') ?? `/${s.name}.${muxer instanceof Muxer ? muxer.format : 'bin'}`;
+        const relayed = muxer instanceof FeedEater ? contentTypeOfFeed(muxer.feed) : null;
+        const path = s.props.get('path') ?? `/${s.name}.${muxer instanceof Muxer ? muxer.format : relayed?.split('/')[1] ?? 'bin'}`;
         if (!/^\/[A-Za-z0-9._~/-]*$/.test(path) || ['/', '/stats', '/metrics'].includes(path)) throw new LaunchLineError(`${s.name}: bad path '${path}'`);
         const slow = s.props.get('slow-viewers');
         if (slow !== undefined && slow !== 'drop' && slow !== 'resync') throw new LaunchLineError(`${s.name}: slow-viewers must be drop or resync`);
-        return new HttpStreamer(s.name, eater, dropUndefined({ path, contentType: muxer instanceof Muxer ? muxer.contentType : 'application/octet-stream',
+        return new HttpStreamer(s.name, eater, dropUndefined({ path, contentType: muxer instanceof Muxer ? muxer.contentType : relayed ?? 'application/octet-stream',
           maxViewers: number(s, 'max-viewers', true), slowViewers: slow as SlowViewerPolicy | undefined }));
+      }
+      case 'feed-eater': {
+        const secret = options.feedSecret ?? null;
+        if (secret === null || Buffer.byteLength(secret) < 16) throw new LaunchLineError(`${s.name}: a feed-eater needs TORSION_FEED_SECRET (at least 16 bytes)`);
+        const feed = s.props.get('feed') ?? '/live.webm';
+        if (!/^\/[A-Za-z0-9._~/-]*$/.test(feed)) throw new LaunchLineError(`${s.name}: bad feed '${feed}'`);
+        const identity = s.props.get('identity') ?? 'torsion-launch';
+        if (identity.includes('@') || identity === '') throw new LaunchLineError(`${s.name}: identity must be non-empty, without @`);
+        const decode = bool(s, 'decode') === true;
+        for (const k of ['width', 'height', 'framerate']) {
+          if (!decode && s.props.has(k)) throw new LaunchLineError(`${s.name}: ${k} is for decode=true`);
+        }
+        const port = number(s, 'port', true) ?? 8802;
+        if (port > 65535) throw new LaunchLineError(`${s.name}: port must be at most 65535, got ${port}`);
+        return new FeedEater(s.name, { host: s.props.get('host') ?? '127.0.0.1', port, feed, identity, secret,
+          ...(decode ? { decode: { width: number(s, 'width', true) ?? 320, height: number(s, 'height', true) ?? 240,
+            framerate: number(s, 'framerate', true) ?? 15 } } : {}) });
       }
       default: {
         const file = s.props.get('file');

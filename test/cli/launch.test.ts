@@ -7,7 +7,10 @@ import { launchCommand } from '../../src/cli/commands/launch';
 import { commands } from '../../src/cli/commands/index';
 import { mintToken } from '../../src/protocols/index';
 import { captureIO } from './io';
-import { freePort, run, startServer } from '../components/helpers/serve';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, run, serve, startServer } from '../components/helpers/serve';
 
 const SECRET = 'launch-test-secret-0123456789';
 
@@ -72,4 +75,39 @@ describe('torsion launch', () => {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('relays a GDP feed of a torsion serve producer (feed-eater ! http-streamer), and decodes and re-encodes another', async () => {
+    const [producerPort, feedPort, relayPort] = [await freePort(), await freePort(), await freePort()];
+    const feedSecret = 'launch-feed-secret-0123456789';
+    const dir = mkdtempSync(join(tmpdir(), 'torsion-launch-'));
+    const config = join(dir, 'producer.yaml');
+    writeFileSync(config, `source: { width: 160, height: 120, framerate: 10 }\nfeeds: { port: ${feedPort} }\nmounts: [{ path: /live.webm }]\n`);
+    const env = { TORSION_SECRET: SECRET, TORSION_FEED_SECRET: feedSecret };
+    const producer = await serve(['--config', config, '--port', String(producerPort)], env);
+    const launched = await startServer('launch', ['--port', String(relayPort),
+      `feed-eater port=${feedPort} feed=/live.webm identity=launch-relay`, '!', 'http-streamer', 'path=/relay.webm',
+      `feed-eater port=${feedPort} feed=/live.webm identity=launch-transcoder decode=true width=160 height=120 framerate=10`, '!', 'theora-encoder', '!',
+      'ogg-muxer', '!', 'http-streamer', 'path=/re.ogg'], env);
+    try {
+      const token = mintToken(SECRET, '/', Math.floor(Date.now() / 1000) + 60);
+      const [webm, ogg] = await Promise.all([
+        run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=http://127.0.0.1:${relayPort}/relay.webm?token=${token}`, 'num-buffers=40',
+          '!', 'matroskademux', '!', 'vp8dec', '!', 'fakesink', 'silent=false'], 40_000),
+        run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=http://127.0.0.1:${relayPort}/re.ogg?token=${token}`, 'num-buffers=40',
+          '!', 'oggdemux', '!', 'theoradec', '!', 'fakesink', 'silent=false'], 40_000),
+      ]);
+      expect((webm.stdout.match(/chain\s+\*+/g) ?? []).length, `${webm.stdout.slice(-1500)}\n${webm.stderr}`).toBeGreaterThanOrEqual(5);
+      expect((ogg.stdout.match(/chain\s+\*+/g) ?? []).length, `${ogg.stdout.slice(-1500)}\n${ogg.stderr}`).toBeGreaterThanOrEqual(5);
+      // The producer knows both eaters by the identities the launch line gave them.
+      const stats = await (await fetch(`http://127.0.0.1:${producerPort}/stats?token=${token}`)).json() as { components: Array<{ eaters?: string[] }> };
+      const eaters = stats.components.flatMap((c) => c.eaters ?? []);
+      expect(eaters.some((e) => e.startsWith('launch-relay'))).toBe(true);
+      expect(eaters.some((e) => e.startsWith('launch-transcoder'))).toBe(true);
+      expect(await launched.stop(), launched.stderr()).toBe(0);
+      expect(await producer.stop(), producer.stderr()).toBe(0);
+    } finally {
+      for (const p of [launched, producer]) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

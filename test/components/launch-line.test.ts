@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpStreamer, LaunchLineError, Muxer, flowLaunchLine, parseLaunchLine } from '../../src/components/index';
+import { FeedEater, HttpStreamer, LaunchLineError, Muxer, flowLaunchLine, parseLaunchLine } from '../../src/components/index';
 
 const parse = (line: string): ReturnType<typeof parseLaunchLine> => parseLaunchLine(line.split(' '));
 const wiring = (line: string): string[] => parse(line).map((c) => `${c.name}(${c.kind})<${c.eaters.join(',')}`);
@@ -54,5 +54,37 @@ describe('parseLaunchLine', () => {
       expect(() => parse(line), line).toThrow(LaunchLineError);
       expect(() => parse(line), line).toThrow(message);
     }
+  });
+
+  it('eats a GDP feed of another server: relayed as it comes, or decoded for encoders', () => {
+    const feedSecret = 'launch-feed-secret-0123456789';
+    const withSecret = (line: string): ReturnType<typeof parseLaunchLine> => parseLaunchLine(line.split(' '), { feedSecret });
+    const relay = withSecret('feed-eater host=10.0.0.1 port=9902 feed=/live.webm identity=edge-7 ! http-streamer');
+    expect(relay.map((c) => `${c.name}(${c.kind})<${c.eaters.join(',')}`)).toEqual(['feed-eater(feed-eater)<', 'http(http-streamer)<feed-eater']);
+    const eater = relay[0] as FeedEater;
+    expect([eater.feed, eater.feeders]).toEqual(['/live.webm', ['default']]);
+    expect(eater.stats()).toMatchObject({ upstream: '10.0.0.1:9902', feed: '/live.webm' });
+    expect([(relay[1] as HttpStreamer).path, (relay[1] as HttpStreamer).contentType]).toEqual(['/http.webm', 'video/webm']);
+    expect((withSecret('feed-eater feed=/radio.oga ! http-streamer path=/r.oga')[1] as HttpStreamer).contentType).toBe('audio/ogg');
+    // A recorder takes the relayed stream too; decode=true gives raw feeds that encoders eat.
+    expect(withSecret('feed-eater ! disk-recorder file=/tmp/x.webm').map((c) => c.eaters.join(','))).toEqual(['', 'feed-eater']);
+    const decoded = withSecret('feed-eater name=up decode=true width=160 height=120 framerate=10 ! vp8-encoder ! webm-muxer name=m ! http-streamer '
+      + 'up.audio ! vorbis-encoder ! m.');
+    expect(decoded.map((c) => c.eaters.join(','))).toEqual(['', 'up:video', 'vp8,vorbis', 'm', 'up:audio']);
+    expect((decoded[0] as FeedEater).feeders).toEqual(['video', 'audio']);
+    expect(flowLaunchLine(decoded)).toContain('width=160,height=120,framerate=10/1');
+
+    const cases: Array<[string, RegExp]> = [
+      ['feed-eater ! vp8-encoder', /vp8 encodes raw video, but feed-eater \(feed-eater\) gives an encoded stream: add decode=true/],
+      ['test-source ! vp8-encoder ! vp8-encoder', /encodes raw video, but vp8 \(vp8-encoder\) gives an encoded stream$/],
+      ['feed-eater decode=true ! webm-muxer', /put an encoder between/],
+      ['feed-eater width=160 ! http-streamer', /width is for decode=true/],
+      ['feed-eater feed=live.webm ! http-streamer', /bad feed/],
+      ['feed-eater identity=a@b ! http-streamer', /identity must be/],
+      ['feed-eater port=70000 ! http-streamer', /port must be at most 65535/],
+    ];
+    for (const [line, message] of cases) expect(() => withSecret(line), line).toThrow(message);
+    expect(() => parse('feed-eater ! http-streamer')).toThrow(/needs TORSION_FEED_SECRET/);
+    expect(() => parseLaunchLine(['feed-eater', '!', 'http-streamer'], { feedSecret: 'short' })).toThrow(/at least 16 bytes/);
   });
 });

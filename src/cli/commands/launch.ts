@@ -17,11 +17,14 @@ server as \`torsion serve\` (tokens from TORSION_SECRET, status page, /stats, /m
   torsion launch test-source width=160 height=120 ! vp8-encoder ! webm-muxer ! http-streamer path=/cam.webm
   torsion launch test-source name=src ! theora-encoder ! ogg-muxer name=mux ! http-streamer path=/tv.ogg \\
       src.audio ! vorbis-encoder ! mux.
+  TORSION_FEED_SECRET=… torsion launch feed-eater host=10.0.0.1 feed=/live.webm ! http-streamer path=/relay.webm
 
 Each component eats the one before it (an encoder after a source takes its own medium); a
 component that follows another without '!' starts a new chain; name=… names a component, and
 name. (or name.feed) refers to it at either end of a chain. Quote the line or escape '!' in
-shells that expand it.
+shells that expand it. A feed-eater eats a GDP feed of another server (torsion serve with feeds:,
+port 8802 by default) with the secret in TORSION_FEED_SECRET: as it comes, for a streamer or a
+recorder, or with decode=true as raw video and audio for encoders.
 
 Components and their properties:
 ${Object.entries(LAUNCH_KINDS).map(([k, v]) => `  ${k.padEnd(16)} ${v.props.join(' ') || '-'}`).join('\n')}
@@ -68,7 +71,7 @@ export const launchCommand: Command = {
     try {
       const n = port === null ? null : /^[0-9]{1,5}$/.test(port) && Number(port) <= 65535 ? Number(port) : NaN;
       if (Number.isNaN(n)) throw new RangeError(`--port needs a port number from 0 to 65535, got '${port}'`);
-      components = parseLaunchLine(argv.slice(i));
+      components = parseLaunchLine(argv.slice(i), { feedSecret: io.env['TORSION_FEED_SECRET'] ?? null });
       config = loadServeConfig({ config: null, port: n, host }, io.env);
     } catch (error) {
       io.stderr.write(`torsion launch: ${error instanceof Error ? error.message : String(error)}\n`);
