@@ -17,7 +17,7 @@ import type { GstReactor } from '../gst/host';
 import { getLogger } from '../log';
 import type { AuthResult, Bouncer } from '../protocols/auth/bouncer';
 import { BouncerChain } from '../protocols/auth/bouncer-chain';
-import { PasswordFileBouncer } from '../protocols/auth/password-file-bouncer';
+import { PasswordFileBouncer, type PasswordFileLoad } from '../protocols/auth/password-file-bouncer';
 import { FailureRateLimiter, RateLimitedBouncer } from '../protocols/auth/rate-limiter';
 import { decodeToken, mintToken, secretBytes } from '../protocols/auth/token';
 import { HmacTokenBouncer } from '../protocols/auth/token-bouncer';
@@ -97,8 +97,29 @@ export class StreamServer {
     /** Where this server offers its mounts as GDP feeds (`config.feeds`), or null. */
     readonly feedServer: FeedServer | null,
     readonly feedPort: ListeningPort | null,
+    private readonly passwords: PasswordFileBouncer | null,
   ) {
     this.startedAt = options.reactor.seconds();
+  }
+
+  /**
+   * Re-reads the password file (`torsion serve` does it on SIGHUP): users added, changed or
+   * removed take effect for the next login; viewers already streaming stay. Logs what it loaded
+   * (`password file reloaded`, with `users` and `skipped` broken lines). If the file cannot be
+   * read, the previous users stay and the Deferred fails with Node's error (also logged). Fires
+   * with null when the server has no password file.
+   */
+  reloadPasswordFile(): Deferred<PasswordFileLoad | null> {
+    const passwords = this.passwords;
+    if (passwords === null) return succeed(null);
+    const log = getLogger();
+    return passwords.reload().addCallbacks((load: PasswordFileLoad) => {
+      log.info('password file reloaded', { file: passwords.path, users: load.users, skipped: load.errors.length });
+      return load;
+    }, (failure: Failure) => {
+      log.warn('password file reload failed: the previous users stay', { file: passwords.path, error: failure.value });
+      return failure;
+    }) as Deferred<PasswordFileLoad | null>;
   }
 
   /**
@@ -113,6 +134,7 @@ export class StreamServer {
     let parts: ServerComponents;
     let flow: Flow;
     let feedServer: FeedServer | null = null;
+    let passwords: PasswordFileBouncer | null = null;
     try {
       const feedSecret = options.feedSecret ?? null;
       if (feedSecret !== null) secretBytes(feedSecret);
@@ -121,7 +143,8 @@ export class StreamServer {
           limiter: new FailureRateLimiter({ clock: reactor, ...config.authRateLimit }) });
       }
       const token = new HmacTokenBouncer({ secret: options.secret, clock: options.wallClock });
-      const inner = config.passwordFile === null ? token : new BouncerChain([token, openPasswordFile(config.passwordFile)], 'first');
+      passwords = config.passwordFile === null ? null : openPasswordFile(config.passwordFile);
+      const inner = passwords === null ? token : new BouncerChain([token, passwords], 'first');
       bouncer = new RateLimitedBouncer(inner, new FailureRateLimiter({ clock: reactor, ...config.authRateLimit }));
       parts = options.components === undefined ? serverComponents(config, { secret: feedSecret, server: feedServer }) : {
         all: options.components,
@@ -189,7 +212,7 @@ export class StreamServer {
       { fireOnOneErrback: true, consumeErrors: true });
     return all.addCallbacks((results): StreamServer => {
       server = new StreamServer(options, flow, parts, metrics, results[0]?.[1] as ListeningPort, (results[1]?.[1] ?? null) as ListeningPort | null,
-        (results[2]?.[1] ?? null) as ListeningPort | null, fs, (results[3]?.[1] ?? null) as ListeningPort | null);
+        (results[2]?.[1] ?? null) as ListeningPort | null, fs, (results[3]?.[1] ?? null) as ListeningPort | null, passwords);
       if (fs !== null) log.info('offering feeds', { feeds: fs.feeds(), port: server.ports.feeds });
       const s = server;
       reactor.addSystemEventTrigger('before', 'shutdown', () => s.stop());

@@ -245,6 +245,41 @@ describe('torsion serve (a real server process)', () => {
     }
   }, 90_000);
 
+  it('re-reads the password file on SIGHUP: a user added logs in, a failed read keeps the users it had', async () => {
+    const port = await freePort();
+    const passwd = join(dir, 'hup.passwd');
+    const addUser = (user: string, password: string): Promise<number | null> => new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'passwd', '--file', passwd, '--password-stdin', '--cost', '10', user],
+        { cwd: root, stdio: ['pipe', 'ignore', 'inherit'] });
+      child.on('exit', resolve);
+      child.stdin?.end(`${password}\n`);
+    });
+    expect(await addUser('alice', 'open sesame')).toBe(0);
+    const config = join(dir, 'hup.json');
+    writeFileSync(config, JSON.stringify({ port, source: { width: 160, height: 120, framerate: 10 }, mounts: [{ path: '/live.webm' }], passwordFile: passwd }));
+    const server = await serve(['--config', config], { TORSION_SECRET: SECRET });
+    const as = (user: string, password: string): Promise<number> => fetch(`http://127.0.0.1:${port}/stats`,
+      { headers: { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } }).then((r) => r.status);
+    try {
+      expect(await as('alice', 'open sesame')).toBe(200);
+      expect(await as('bob', 'swordfish')).toBe(401);
+      expect(await addUser('bob', 'swordfish')).toBe(0);
+      expect(await as('bob', 'swordfish')).toBe(401); // not before the signal
+      server.child.kill('SIGHUP');
+      await server.waitForStderr(/"msg":"password file reloaded","file":"[^"]*hup\.passwd","users":2,"skipped":0/, 10_000);
+      expect(await as('bob', 'swordfish')).toBe(200);
+      // The file goes away: the reload fails, is logged, and both users can still log in.
+      rmSync(passwd);
+      server.child.kill('SIGHUP');
+      await server.waitForStderr(/"msg":"password file reload failed: the previous users stay"/, 10_000);
+      expect(await as('alice', 'open sesame')).toBe(200);
+      expect(await as('bob', 'swordfish')).toBe(200);
+      expect(await server.stop(), server.stderr()).toBe(0);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('keeps streaming when a recording cannot be written: only the recorder is sad', async () => {
     const port = await freePort();
     const config = join(dir, 'broken.yaml');

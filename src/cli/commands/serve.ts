@@ -22,7 +22,8 @@ const HELP = `Usage: torsion serve [--config <file>] [--port <n>] [--host <addre
 Serves a live test source as authenticated HTTP streams — by default /live.webm (VP8 + Vorbis)
 and /live.ogg (Theora + Vorbis) — with a status page at /, /stats (JSON) and /metrics
 (Prometheus). Viewers need a token (?token=, see \`torsion token\`) or, with a password file,
-HTTP Basic credentials. Stops cleanly on SIGINT/SIGTERM (exit 0).
+HTTP Basic credentials. Stops cleanly on SIGINT/SIGTERM (exit 0); SIGHUP re-reads the
+password file.
 
 Options:
   --config <file>     a JSON or YAML configuration file (docs/config.md); none is needed
@@ -108,7 +109,15 @@ export async function runStreamServer(io: CommandIO, config: ServerConfig, comma
   const feedSecret = io.env['TORSION_FEED_SECRET'];
   await StreamServer.start({ config, reactor, secret, wallClock, ...(components === undefined ? {} : { components }),
     ...(feedSecret === undefined || feedSecret === '' ? {} : { feedSecret }) }).asPromise().then(
-    (server) => { io.stdout.write(serverBanner(server, config.host, process.pid, given !== undefined && given !== '')); },
+    (server) => {
+      io.stdout.write(serverBanner(server, config.host, process.pid, given !== undefined && given !== ''));
+      // SIGHUP re-reads the password file, as daemons do; a failed read keeps the previous users.
+      if (config.passwordFile !== null) {
+        const reload = (): void => { server.reloadPasswordFile().addErrback(() => null); };
+        process.on('SIGHUP', reload);
+        reactor.addSystemEventTrigger('before', 'shutdown', () => { process.off('SIGHUP', reload); });
+      }
+    },
     (error: unknown) => {
       failed = true;
       getLogger().error('the stream server failed to start', { error });
