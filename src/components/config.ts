@@ -38,6 +38,11 @@ export interface SourceConfig {
   readonly password: string | null;
   /** Ingest: seconds without a byte from the producer before it is dropped (default 10; 0: never). */
   readonly stallTimeout: number;
+  /**
+   * Feed/relay: other servers offering the same feeds (`host` or `host:port`, the port defaulting
+   * to `port`), dialled in turn after `host` when a connection fails or is lost.
+   */
+  readonly fallbacks: ReadonlyArray<{ readonly host: string; readonly port: number }>;
 }
 
 export interface EncodingConfig {
@@ -139,6 +144,14 @@ function int(o: Obj, field: string, key: string, fallback: number, min: number, 
   return v;
 }
 
+/** `host`, `host:port` or `[v6]:port` → an address; the port defaults to `port`. */
+function feederAddress(entry: unknown, field: string, port: number): { host: string; port: number } {
+  const m = typeof entry === 'string' ? /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+))(?::([0-9]{1,5}))?$/.exec(entry.trim()) : null;
+  const p = m?.[3] === undefined ? port : Number(m[3]);
+  if (m === null || p < 1 || p > 65535) throw new ConfigError(field, `must be "host" or "host:port", got ${JSON.stringify(entry)}`);
+  return { host: (m[1] ?? m[2]) as string, port: p };
+}
+
 function num(o: Obj, field: string, key: string, fallback: number, min: number, max: number): number {
   const v = o[key];
   if (v === undefined) return fallback;
@@ -198,15 +211,15 @@ export function parseServerConfig(value: unknown): ServerConfig {
   }
   const passwordFile = o['passwordFile'] === undefined || o['passwordFile'] === null ? null : str(o, '', 'passwordFile', null);
   const s = object(o['source'] ?? {}, 'source', ['type', 'width', 'height', 'framerate', 'port', 'path', 'password', 'host', 'feed', 'identity',
-    'stallTimeout']);
+    'stallTimeout', 'fallbacks']);
   const type = oneOf(s, 'source', 'type', ['test', 'ingest', 'feed', 'relay'] as const, 'test') as SourceType;
   const upstream = type === 'feed' || type === 'relay';
-  for (const key of ['host', 'feed', 'identity']) {
+  for (const key of ['host', 'feed', 'identity', 'fallbacks']) {
     if (s[key] !== undefined && !upstream) throw new ConfigError(`source.${key}`, 'is only for source.type feed or relay');
   }
   if (s['stallTimeout'] !== undefined && type !== 'ingest') throw new ConfigError('source.stallTimeout', 'is only for source.type ingest');
   if (s['feed'] !== undefined && type === 'relay') throw new ConfigError('source.feed', 'a relay eats each mount\'s own path; source.feed is for source.type feed');
-  const source: SourceConfig = {
+  let source: SourceConfig = {
     type,
     width: int(s, 'source', 'width', 320, 16, 7680),
     height: int(s, 'source', 'height', 240, 16, 4320),
@@ -218,7 +231,13 @@ export function parseServerConfig(value: unknown): ServerConfig {
     path: str(s, 'source', 'path', '/ingest'),
     password: s['password'] === undefined || s['password'] === null ? null : str(s, 'source', 'password', null),
     stallTimeout: num(s, 'source', 'stallTimeout', 10, 0, 3600),
+    fallbacks: [],
   };
+  if (s['fallbacks'] !== undefined) {
+    const list = s['fallbacks'];
+    if (!Array.isArray(list)) throw new ConfigError('source.fallbacks', 'must be a list of "host" or "host:port"');
+    source = { ...source, fallbacks: list.map((entry: unknown, i: number) => feederAddress(entry, `source.fallbacks[${i}]`, source.port)) };
+  }
   if (!PATH.test(source.path)) throw new ConfigError('source.path', `'${source.path}' is not a path`);
   if (!PATH.test(source.feed)) throw new ConfigError('source.feed', `'${source.feed}' is not a feed name (a mount path of the upstream server)`);
   if (source.identity.includes('@') || Buffer.byteLength(source.identity) > 100) throw new ConfigError('source.identity', 'must have no @ and at most 100 bytes');

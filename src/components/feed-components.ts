@@ -16,7 +16,7 @@
  * Tests: test/components/feed-components.test.ts, test/cli/serve-feeds.test.ts.
  */
 import { fail, succeed, type Deferred } from '../defer/deferred';
-import { Eater, eaterSourceLaunch, type EaterEvent } from '../gst/feeds/eater';
+import { Eater, eaterSourceLaunch, type EaterEvent, type FeederAddress } from '../gst/feeds/eater';
 import type { Feeder } from '../gst/feeds/feeder';
 import { feedIdentity, type FeedServer } from '../gst/feeds/feed-server';
 import type { ReactorTCP } from '../reactor/interfaces/reactor';
@@ -99,6 +99,11 @@ export interface FeedEaterOptions {
   readonly stallTimeout?: number;
   /** Longest back-off between reconnects, seconds (default 10). */
   readonly maxDelay?: number;
+  /**
+   * Stand-ins for `host:port` (servers offering the same feed): each reconnect dials the next
+   * address in turn, so losing one producer moves the eater to another (Eater.connectTCPAny).
+   */
+  readonly fallbacks?: readonly FeederAddress[];
 }
 
 /** Eats a named feed from a remote {@link FeedServer}. */
@@ -148,7 +153,8 @@ export class FeedEater extends Component {
     }).addCallback((eater) => {
       this.eater = eater;
       eater.events$.subscribe((e) => this.onEvent(e));
-      eater.connectTCP(reactor as ReactorTCP, o.host, o.port);
+      if ((o.fallbacks ?? []).length === 0) eater.connectTCP(reactor as ReactorTCP, o.host, o.port);
+      else eater.connectTCPAny(reactor as ReactorTCP, [{ host: o.host, port: o.port }, ...(o.fallbacks ?? [])]);
     });
   }
 
@@ -166,12 +172,13 @@ export class FeedEater extends Component {
 
   override stats(): ComponentStats {
     const o = this.options;
-    return { ...super.stats(), upstream: `${o.host}:${o.port}`, feed: o.feed, feeding: this.eater?.feeding ?? false,
+    return { ...super.stats(), upstream: this.eater?.destination ?? `${o.host}:${o.port}`, feed: o.feed, feeding: this.eater?.feeding ?? false,
+      ...((o.fallbacks ?? []).length === 0 ? {} : { upstreams: [o, ...(o.fallbacks ?? [])].map((a) => `${a.host}:${a.port}`) }),
       connections: this.connectionCount, drops: this.drops };
   }
 
   private onEvent(e: EaterEvent): void {
-    const where = `${this.options.feed} from ${this.options.host}:${this.options.port}`;
+    const where = `${this.options.feed} from ${this.eater?.destination ?? `${this.options.host}:${this.options.port}`}`;
     switch (e.type) {
       case 'authenticated':
         this.connectionCount += 1;

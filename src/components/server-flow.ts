@@ -51,7 +51,7 @@ export function serverComponents(config: ServerConfig, feeds: ServerFeeds = { se
   const src = config.source;
   const source = src.type === 'ingest' ? new IngestSource('source', { ...size, stallTimeout: src.stallTimeout })
     : src.type === 'feed' ? new FeedEater('source', { host: src.host, port: src.port, feed: src.feed, identity: src.identity,
-      secret: feedSecret(feeds, 'source'), decode: size })
+      secret: feedSecret(feeds, 'source'), decode: size, fallbacks: src.fallbacks })
       : new TestSource('source', size);
   const all: Component[] = [source];
   const videoEncoders = new Map<VideoCodec, VideoEncoder>();
@@ -131,7 +131,7 @@ function relayComponents(config: ServerConfig, feeds: ServerFeeds): ServerCompon
   const src = config.source;
   const secret = feedSecret(feeds, 'source');
   return mountOutputs(config, feeds, [], (m, i) => new FeedEater(`relay-${uniqueSlug(config, i)}`.slice(0, 63),
-    { host: src.host, port: src.port, feed: m.path, identity: src.identity, secret }));
+    { host: src.host, port: src.port, feed: m.path, identity: src.identity, secret, fallbacks: src.fallbacks }));
 }
 
 /** Flumotion's bandwidth rule: refuse when (viewers + 1) × bitrate of the mount would pass the limit. */

@@ -29,7 +29,7 @@ export type { GstErrorDetails, SinkAddFailure } from './errors';
 export { Feeder, feederSinkLaunch, FEEDER_DEFAULT_POLICY } from './feeds/feeder';
 export type { FeederOptions, FeederEvent } from './feeds/feeder';
 export { Eater, eaterSourceLaunch } from './feeds/eater';
-export type { EaterOptions, EaterEvent } from './feeds/eater';
+export type { EaterOptions, EaterEvent, FeederAddress } from './feeds/eater';
 export { FeedServer, feedIdentity, parseFeedIdentity } from './feeds/feed-server';
 export type { FeedServerOptions, FeedServerEvent } from './feeds/feed-server';
 export { FeedFilter } from './feeds/feed-filter';

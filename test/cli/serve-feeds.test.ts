@@ -125,6 +125,40 @@ describe('GDP feeds between torsion serve processes', () => {
     }
   }, 180_000);
 
+  it('an edge with a stand-in producer (source.fallbacks) moves to it when its producer dies; its viewer keeps receiving', async () => {
+    const [p1Port, f1Port, p2Port, f2Port, ePort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const servers: ServeProcess[] = [];
+    try {
+      const mounts = 'mounts: [{ path: /live.webm }]';
+      const first = await serve(['--config', config('main.yaml', [small, `feeds: { port: ${f1Port} }`, mounts]), '--port', String(p1Port)], env);
+      servers.push(first);
+      servers.push(await serve(['--config', config('standin.yaml', [small, `feeds: { port: ${f2Port} }`, mounts]), '--port', String(p2Port)], env));
+      const edge = await serve(['--config', config('failover-edge.yaml', [
+        `source: { type: relay, port: ${f1Port}, identity: edge-f, fallbacks: ["127.0.0.1:${f2Port}"] }`, mounts]), '--port', String(ePort)], env);
+      servers.push(edge);
+      type Relay = { mood: string; connections?: number; upstream?: string; upstreams?: string[] };
+      const relay = async (): Promise<Relay | undefined> => (await stats(ePort)).components.find((c) => c.name === 'relay-live-webm') as Relay | undefined;
+      await until(relay, (r) => r?.mood === 'happy', 30_000, 'the edge never fed from its first producer');
+      expect(await relay()).toMatchObject({ upstream: `127.0.0.1:${f1Port}`, upstreams: [`127.0.0.1:${f1Port}`, `127.0.0.1:${f2Port}`] });
+
+      const viewer = await rawViewer(ePort, `/live.webm?token=${token()}`);
+      await viewer.received(viewer.head.length + 5000);
+      first.child.kill('SIGKILL');
+      // No producer comes back on the first address: the edge dials the stand-in, the viewer goes on.
+      const moved = await until(relay, (r) => r?.connections === 2 && r.mood === 'happy', 30_000, 'the edge did not move to the stand-in');
+      expect(moved?.upstream).toBe(`127.0.0.1:${f2Port}`);
+      const before = viewer.bytes();
+      await viewer.received(before + 20_000, 30_000);
+      expect(viewer.socket.destroyed).toBe(false);
+      const late = await decodeWebm(ePort);
+      expect(frames(late.stdout), `${late.stdout.slice(-800)}\n${late.stderr}`).toBeGreaterThanOrEqual(5);
+      viewer.socket.destroy();
+      for (const s of servers.slice(1)) expect(await s.stop(), s.stderr().slice(-2000)).toBe(0);
+    } finally {
+      for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    }
+  }, 120_000);
+
   it('an edge with the wrong feed secret is refused, turns sad with the reason, and stops dialling', async () => {
     const [pPort, fPort, ePort] = await Promise.all([freePort(), freePort(), freePort()]);
     const servers: ServeProcess[] = [];

@@ -70,7 +70,14 @@ describe('server configuration', () => {
     expect(fieldOf(() => parseServerConfig({ source: { type: 'ingest', path: 'ingest' } }))).toBe('source.path');
     expect(parseServerConfig({ source: { type: 'ingest', password: 'long enough' } }).source)
       .toEqual({ type: 'ingest', width: 320, height: 240, framerate: 15, port: 8801, path: '/ingest', password: 'long enough',
-        host: '127.0.0.1', feed: '/live.webm', identity: 'torsion', stallTimeout: 10 });
+        host: '127.0.0.1', feed: '/live.webm', identity: 'torsion', stallTimeout: 10, fallbacks: [] });
+    // Stand-in upstreams for an edge: host, host:port, [v6]:port; the port defaults to source.port.
+    expect(parseServerConfig({ source: { type: 'relay', host: '10.0.0.1', port: 9902, fallbacks: ['10.0.0.2', 'b.example:9903', '[fd00::3]:9904'] } })
+      .source.fallbacks).toEqual([{ host: '10.0.0.2', port: 9902 }, { host: 'b.example', port: 9903 }, { host: 'fd00::3', port: 9904 }]);
+    expect(fieldOf(() => parseServerConfig({ source: { type: 'relay', fallbacks: ['a:99999'] } }))).toBe('source.fallbacks[0]');
+    expect(fieldOf(() => parseServerConfig({ source: { type: 'feed', fallbacks: ['ok', 'not a host'] } }))).toBe('source.fallbacks[1]');
+    expect(fieldOf(() => parseServerConfig({ source: { type: 'relay', fallbacks: 'a' } }))).toBe('source.fallbacks');
+    expect(fieldOf(() => parseServerConfig({ source: { fallbacks: ['a'] } }))).toBe('source.fallbacks');
     expect(parseServerConfig({ source: { type: 'ingest', stallTimeout: 0 } }).source.stallTimeout).toBe(0);
     expect(fieldOf(() => parseServerConfig({ source: { type: 'ingest', stallTimeout: -1 } }))).toBe('source.stallTimeout');
     expect(fieldOf(() => parseServerConfig({ source: { stallTimeout: 5 } }))).toBe('source.stallTimeout');

@@ -85,6 +85,47 @@ export function eaterSourceLaunch(name: string): string {
 
 class EaterFactory extends ReconnectingClientFactory<ChallengeClientProtocol> {}
 
+/** One feeder of {@link Eater.connectTCPAny}. */
+export interface FeederAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A Connector over several addresses: each `connect()` dials the next one. */
+class RotatingConnector implements Connector {
+  private index = -1;
+  private inner: Connector | null = null;
+
+  constructor(private readonly dial: (index: number) => Connector) {}
+
+  get state(): Connector['state'] {
+    return this.inner?.state ?? 'disconnected';
+  }
+
+  get transport(): Connector['transport'] {
+    return this.inner?.transport ?? null;
+  }
+
+  connect(): void {
+    if (this.inner !== null && this.inner.state !== 'disconnected') return;
+    this.index += 1;
+    this.inner = this.dial(this.index);
+  }
+
+  stopConnecting(): void {
+    this.inner?.stopConnecting();
+  }
+
+  disconnect(): void {
+    this.inner?.disconnect();
+  }
+
+  getDestination(): ReturnType<Connector['getDestination']> {
+    if (this.inner === null) throw new GstOptionsError('Not connecting yet.');
+    return this.inner.getDestination();
+  }
+}
+
 /** What an eater connection reports to its {@link Eater}. */
 interface EaterHooks {
   data(protocol: ChallengeClientProtocol, data: Uint8Array): void;
@@ -220,6 +261,40 @@ export class Eater implements StopParticipant {
   /** Connect to a feeder on TCP, and keep reconnecting until {@link stop}. */
   connectTCP(reactor: ReactorTCP, host: string, port: number, options: ConnectOptions = {}): void {
     this.connectWith(() => reactor.connectTCP(host, port, this.factory, options));
+  }
+
+  /**
+   * Connect to one of several feeders on TCP (a producer and its stand-ins), and keep reconnecting
+   * until {@link stop}: each attempt, after a failure or a lost connection, dials the next address
+   * in turn, with the usual back-off. The one that answers is kept until it fails.
+   */
+  connectTCPAny(reactor: ReactorTCP, addresses: readonly FeederAddress[], options: ConnectOptions = {}): void {
+    if (addresses.length === 0) throw new GstOptionsError('connectTCPAny needs at least one address.');
+    if (addresses.length === 1) {
+      const [only] = addresses as [FeederAddress];
+      this.connectTCP(reactor, only.host, only.port, options);
+      return;
+    }
+    const rotating = new RotatingConnector((i) => {
+      const a = addresses[i % addresses.length] as FeederAddress;
+      return reactor.connectTCP(a.host, a.port, this.factory, options);
+    });
+    // Retry through the rotating connector, not the last address's own one (retry() does nothing after stopTrying()).
+    this.factory.clientConnectionLost = (_connector, _reason) => { this.factory.retry(rotating); };
+    this.factory.clientConnectionFailed = (_connector, reason) => {
+      this.emit({ type: 'connect-failed', error: reason.value });
+      this.factory.retry(rotating);
+    };
+    this.connectWith(() => {
+      rotating.connect();
+      return rotating;
+    });
+  }
+
+  /** Where the current (or last) connection attempt goes, `host:port`; null before the first. */
+  get destination(): string | null {
+    const d = this.connector?.getDestination();
+    return d === undefined || d === null || d.type !== 'TCP' ? null : `${d.host}:${d.port}`;
   }
 
   /** Connect to a feeder on a unix socket, and keep reconnecting until {@link stop}. */
