@@ -10,6 +10,7 @@ import type { AudioCodec, VideoCodec } from './encoders';
 import { ConfigError } from './errors';
 import type { Burst, SlowViewerPolicy } from './http-streamer';
 import type { MuxFormat } from './muxers';
+import { overflowOrigin } from './overflow';
 
 /** Where the stream comes from (docs/config.md). */
 export type SourceType = 'test' | 'ingest' | 'feed' | 'relay';
@@ -60,6 +61,8 @@ export interface MountConfig {
   readonly video: VideoCodec | null;
   readonly audio: AudioCodec | null;
   readonly maxViewers: number;
+  /** Where viewers refused for capacity are sent (302) instead of a 503: an http(s) origin, or null. */
+  readonly overflowRedirect: string | null;
 }
 
 export interface RecordingConfig {
@@ -117,8 +120,8 @@ export interface ServerConfig {
 }
 
 export const DEFAULT_MOUNTS: readonly MountConfig[] = [
-  { path: '/live.webm', format: 'webm', video: 'vp8', audio: 'vorbis', maxViewers: 1000 },
-  { path: '/live.ogg', format: 'ogg', video: 'theora', audio: 'vorbis', maxViewers: 1000 },
+  { path: '/live.webm', format: 'webm', video: 'vp8', audio: 'vorbis', maxViewers: 1000, overflowRedirect: null },
+  { path: '/live.ogg', format: 'ogg', video: 'theora', audio: 'vorbis', maxViewers: 1000, overflowRedirect: null },
 ];
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -184,8 +187,21 @@ const MUX_CODECS: Readonly<Record<MuxFormat, { video: readonly VideoCodec[]; aud
   ogg: { video: ['theora', 'vp8'], audio: ['vorbis', 'opus'] },
 };
 
-function mount(value: unknown, field: string, fallbackMax: number): MountConfig {
-  const o = object(value, field, ['path', 'format', 'video', 'audio', 'maxViewers']);
+/** An overflow redirect: an http(s) origin, checked as the streamer will use it. */
+function origin(o: Obj, field: string, key: string, fallback: string | null): string | null {
+  const v = o[key];
+  if (v === undefined) return fallback;
+  if (v === null) return null;
+  const url = str(o, field, key, null);
+  try {
+    return overflowOrigin(join(field, key), url);
+  } catch (error) {
+    throw new ConfigError(join(field, key), `must be an http(s) origin like http://edge-2:8800, got ${JSON.stringify(url)}`, { cause: error });
+  }
+}
+
+function mount(value: unknown, field: string, fallbackMax: number, fallbackRedirect: string | null): MountConfig {
+  const o = object(value, field, ['path', 'format', 'video', 'audio', 'maxViewers', 'overflowRedirect']);
   const path = str(o, field, 'path', null);
   if (!PATH.test(path) || path === '/' || path === '/stats' || path === '/metrics') {
     throw new ConfigError(`${field}.path`, `'${path}' is not a usable mount path (starts with /; not /, /stats or /metrics)`);
@@ -195,13 +211,14 @@ function mount(value: unknown, field: string, fallbackMax: number): MountConfig 
   const video = oneOf(o, field, 'video', allowed.video, allowed.video[0] ?? null);
   const audio = oneOf(o, field, 'audio', allowed.audio, allowed.audio[0] ?? null);
   if (video === null && audio === null) throw new ConfigError(field, 'needs video, audio or both');
-  return { path, format, video, audio, maxViewers: int(o, field, 'maxViewers', fallbackMax, 1, 1_000_000) };
+  return { path, format, video, audio, maxViewers: int(o, field, 'maxViewers', fallbackMax, 1, 1_000_000),
+    overflowRedirect: origin(o, field, 'overflowRedirect', fallbackRedirect) };
 }
 
 /** Validates a parsed configuration value (undefined/null: all defaults). */
 export function parseServerConfig(value: unknown): ServerConfig {
   const o = object(value ?? {}, '', ['port', 'host', 'tls', 'passwordFile', 'source', 'feeds', 'encoding', 'mounts', 'recordings',
-    'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit', 'expireViewers', 'burst', 'shards']);
+    'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit', 'expireViewers', 'burst', 'shards', 'overflowRedirect']);
   const port = int(o, '', 'port', 8800, 0, 65535);
   const host = str(o, '', 'host', '127.0.0.1');
   let tls: TlsConfig | null = null;
@@ -257,9 +274,10 @@ export function parseServerConfig(value: unknown): ServerConfig {
   const maxViewers = int(o, '', 'maxViewers', 1000, 1, 1_000_000);
   const rawMounts = o['mounts'];
   if (rawMounts !== undefined && (!Array.isArray(rawMounts) || rawMounts.length === 0)) throw new ConfigError('mounts', 'must be a non-empty list');
+  const overflowRedirect = origin(o, '', 'overflowRedirect', null);
   const mounts = rawMounts === undefined
-    ? DEFAULT_MOUNTS.map((m) => ({ ...m, maxViewers }))
-    : (rawMounts as unknown[]).map((m, i) => mount(m, `mounts[${i}]`, maxViewers));
+    ? DEFAULT_MOUNTS.map((m) => ({ ...m, maxViewers, overflowRedirect }))
+    : (rawMounts as unknown[]).map((m, i) => mount(m, `mounts[${i}]`, maxViewers, overflowRedirect));
   const paths = new Set<string>();
   mounts.forEach((m, i) => {
     if (paths.has(m.path)) throw new ConfigError(`mounts[${i}].path`, `'${m.path}' is used twice`);

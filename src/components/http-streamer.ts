@@ -19,6 +19,7 @@ import type { HandoffRequest, HttpMount } from '../protocols/http/handoff';
 import type { Transport } from '../reactor/interfaces/transport';
 import { Component, branch, type AttachContext, type ComponentStats, type Mood } from './component';
 import { ComponentError } from './errors';
+import { overflowOrigin } from './overflow';
 
 /** The part of an {@link FdSink} a streamer uses (a fake one in tests). */
 export interface StreamerSink {
@@ -57,6 +58,13 @@ export interface HttpStreamerOptions {
    * one thread's writes fill a core; as many as cores share them (docs/benchmarks.md, PITFALLS 17).
    */
   readonly shards?: number;
+  /**
+   * Flumotion's redirect-on-overflow: where a viewer refused for capacity (`maxViewers`, or the
+   * server's bandwidth limit) is sent instead of a 503, an origin like `http://edge-2.example:8800`.
+   * The viewer gets `302 Found` with `Location` = that origin + its own path and query (the token
+   * goes along, so another edge sharing the secret admits it). A sad streamer still answers 503.
+   */
+  readonly overflowRedirect?: string;
 }
 
 /**
@@ -74,8 +82,10 @@ export interface MountStats extends ComponentStats {
   readonly peakViewers: number;
   /** Viewers admitted since start. */
   readonly served: number;
-  /** Requests answered 503 by a limit. */
+  /** Requests refused by a limit (answered 503, or 302 with `overflowRedirect`). */
   readonly refused: number;
+  /** Of those, the ones sent to `overflowRedirect` (302). */
+  readonly redirected: number;
   /** Bytes written to all viewers (the sink's `bytes-served`). */
   readonly bytesServed: string;
   /** The stream's bitrate, bits per second, measured over the last seconds. */
@@ -153,6 +163,8 @@ export class HttpStreamer extends Component implements HttpMount {
   private peak = 0;
   private admitted = 0;
   private refusals = 0;
+  private redirects = 0;
+  private overflow: string | null;
   private samples: Array<[number, bigint]> = [];
   private lastBytes = 0n;
   private lastGrowth = 0;
@@ -164,6 +176,7 @@ export class HttpStreamer extends Component implements HttpMount {
     this.path = options.path;
     this.contentType = options.contentType;
     this.maxViewers = options.maxViewers ?? 1000;
+    this.overflow = options.overflowRedirect === undefined ? null : overflowOrigin(name, options.overflowRedirect);
     this.starvedAfter = options.starvedAfter ?? 5;
     const timeout = options.clientTimeout ?? 20;
     const burst = options.burst === undefined ? null : burstPolicy(options.burst, timeout);
@@ -252,6 +265,13 @@ export class HttpStreamer extends Component implements HttpMount {
     return reason;
   }
 
+  /** After a refusal: where to send the viewer (capacity refusals with `overflowRedirect`), or null for a 503. */
+  redirect(request: HandoffRequest): string | null {
+    if (this.overflow === null || this.mood === 'sad') return null;
+    this.redirects += 1;
+    return `${this.overflow}${request.head.target}`;
+  }
+
   handOff(transport: Transport, request: HandoffRequest): void {
     const sink = this.sink;
     if (sink === null) {
@@ -296,6 +316,7 @@ export class HttpStreamer extends Component implements HttpMount {
       peakViewers: this.peak,
       served: this.admitted,
       refused: this.refusals,
+      redirected: this.redirects,
       bytesServed: this.sinkStats().bytesServed.toString(),
       bitrate: Math.round(this.rate),
       maxViewers: this.maxViewers,

@@ -103,6 +103,7 @@ function mountOutputs(config: ServerConfig, feeds: ServerFeeds, all: Component[]
       path: m.path, contentType: contentTypeOf(m.format, m.video === null), maxViewers: m.maxViewers, slowViewers: config.slowViewers.policy,
       lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout, shards: config.shards,
       ...(config.burst === null ? {} : { burst: config.burst }),
+      ...(m.overflowRedirect === null ? {} : { overflowRedirect: m.overflowRedirect }),
     });
     all.push(made, streamer);
     return streamer;

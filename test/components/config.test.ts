@@ -52,9 +52,17 @@ describe('server configuration', () => {
       recordings: [{ mount: '/tv.webm', file: '/tmp/tv.webm' }], slowViewers: { policy: 'drop', lagBytes: 100_000, timeout: 5 } }));
     expect(json).toEqual(yaml);
     expect(yaml.mounts).toEqual([
-      { path: '/radio.ogg', format: 'ogg', video: null, audio: 'opus', maxViewers: 7 },
-      { path: '/tv.webm', format: 'webm', video: 'vp8', audio: 'vorbis', maxViewers: 3 },
+      { path: '/radio.ogg', format: 'ogg', video: null, audio: 'opus', maxViewers: 7, overflowRedirect: null },
+      { path: '/tv.webm', format: 'webm', video: 'vp8', audio: 'vorbis', maxViewers: 3, overflowRedirect: null },
     ]);
+    // Redirect-on-overflow: a default for every mount, overridden (or switched off with null) per mount.
+    const redirected = parseServerConfig({ overflowRedirect: 'http://edge-2:8800/',
+      mounts: [{ path: '/a.webm' }, { path: '/b.webm', overflowRedirect: 'https://edge-3' }, { path: '/c.webm', overflowRedirect: null }] });
+    expect(redirected.mounts.map((m) => m.overflowRedirect)).toEqual(['http://edge-2:8800', 'https://edge-3', null]);
+    expect(parseServerConfig({ overflowRedirect: 'http://edge-2:8800' }).mounts.map((m) => m.overflowRedirect))
+      .toEqual(['http://edge-2:8800', 'http://edge-2:8800']);
+    expect(fieldOf(() => parseServerConfig({ overflowRedirect: 'edge-2:8800' }))).toBe('overflowRedirect');
+    expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm', overflowRedirect: 'http://e/x' }] }))).toBe('mounts[0].overflowRedirect');
     expect(yaml.encoding.keyframeDistance).toBe(10);
     expect(yaml.slowViewers).toEqual({ policy: 'drop', lagBytes: 100_000, timeout: 5 });
   });

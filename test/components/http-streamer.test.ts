@@ -122,6 +122,23 @@ describe('HttpStreamer', () => {
     expect(streamer.refusal(request)).toMatch(/not available/);
   });
 
+  it('sends viewers refused for capacity to overflowRedirect (path and query kept), but not when sad', () => {
+    const streamer = new HttpStreamer('http-x', 'mux', { path: '/x.webm', contentType: 'video/webm', maxViewers: 1,
+      overflowRedirect: 'http://edge-2.example:8800/' });
+    streamer.attachSink(new FakeSink(), new Clock());
+    const asked = { head: { target: '/x.webm?token=abc' } } as HandoffRequest;
+    streamer.handOff(transport, asked);
+    expect(streamer.refusal(asked)).toMatch(/reached 1 viewers/);
+    expect(streamer.redirect(asked)).toBe('http://edge-2.example:8800/x.webm?token=abc');
+    expect(streamer.stats()).toMatchObject({ refused: 1, redirected: 1 });
+    streamer.setMood('sad', 'pipeline error');
+    expect(streamer.redirect(asked)).toBeNull();
+    expect(new HttpStreamer('h', 'mux', { path: '/y.webm', contentType: 'video/webm' }).redirect(asked)).toBeNull();
+    for (const bad of ['edge-2:8800', 'ftp://edge-2', 'http://edge-2/elsewhere', 'http://u:p@edge-2', 'http://edge-2/?a=1']) {
+      expect(() => new HttpStreamer('h', 'mux', { path: '/y.webm', contentType: 'video/webm', overflowRedirect: bad }), bad).toThrow(/overflowRedirect/);
+    }
+  });
+
   it('measures the bitrate over the last seconds and applies the bandwidth limit', () => {
     const { clock, sink, streamer } = setup(100);
     void streamer.start();

@@ -44,6 +44,8 @@ export interface HttpMount {
   whenReady(): Deferred<unknown> | null;
   /** Why a new viewer is refused right now (a limit was reached) — answered with 503 — or null. */
   refusal(request: HandoffRequest): string | null;
+  /** After a refusal: a URL to send the viewer to instead (302 Found), or null for the 503. Optional. */
+  redirect?(request: HandoffRequest): string | null;
   /**
    * Takes the connection once the response head is written: normally `sink.addClient(transport)`,
    * which detaches it (pending writes, the head included, are flushed first).
@@ -189,7 +191,9 @@ export class HttpHandoffProtocol extends Protocol {
   private admit(mount: HttpMount, request: HandoffRequest): void {
     const refusal = mount.refusal(request);
     if (refusal !== null) {
-      this.refuse(503, refusal, { 'Retry-After': 5 });
+      const location = mount.redirect?.(request) ?? null;
+      if (location !== null) this.refuse(302, `${refusal}: redirected`, { Location: location }); // not the URL: it carries the token
+      else this.refuse(503, refusal, { 'Retry-After': 5 });
       return;
     }
     const ready = mount.whenReady();
