@@ -63,6 +63,8 @@ export interface MountConfig {
   readonly maxViewers: number;
   /** Where viewers refused for capacity are sent (302) instead of a 503: an http(s) origin, or null. */
   readonly overflowRedirect: string | null;
+  /** Seconds a viewer may stay connected, or null for no limit. */
+  readonly maxViewerSeconds: number | null;
 }
 
 export interface RecordingConfig {
@@ -120,8 +122,8 @@ export interface ServerConfig {
 }
 
 export const DEFAULT_MOUNTS: readonly MountConfig[] = [
-  { path: '/live.webm', format: 'webm', video: 'vp8', audio: 'vorbis', maxViewers: 1000, overflowRedirect: null },
-  { path: '/live.ogg', format: 'ogg', video: 'theora', audio: 'vorbis', maxViewers: 1000, overflowRedirect: null },
+  { path: '/live.webm', format: 'webm', video: 'vp8', audio: 'vorbis', maxViewers: 1000, overflowRedirect: null, maxViewerSeconds: null },
+  { path: '/live.ogg', format: 'ogg', video: 'theora', audio: 'vorbis', maxViewers: 1000, overflowRedirect: null, maxViewerSeconds: null },
 ];
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -200,8 +202,15 @@ function origin(o: Obj, field: string, key: string, fallback: string | null): st
   }
 }
 
-function mount(value: unknown, field: string, fallbackMax: number, fallbackRedirect: string | null): MountConfig {
-  const o = object(value, field, ['path', 'format', 'video', 'audio', 'maxViewers', 'overflowRedirect']);
+/** A duration limit in seconds, or null for none. */
+function seconds(o: Obj, field: string, key: string, fallback: number | null): number | null {
+  if (o[key] === undefined) return fallback;
+  if (o[key] === null) return null;
+  return num(o, field, key, 0, 1, 31_536_000);
+}
+
+function mount(value: unknown, field: string, fallbackMax: number, fallbackRedirect: string | null, fallbackSeconds: number | null): MountConfig {
+  const o = object(value, field, ['path', 'format', 'video', 'audio', 'maxViewers', 'overflowRedirect', 'maxViewerSeconds']);
   const path = str(o, field, 'path', null);
   if (!PATH.test(path) || path === '/' || path === '/stats' || path === '/metrics') {
     throw new ConfigError(`${field}.path`, `'${path}' is not a usable mount path (starts with /; not /, /stats or /metrics)`);
@@ -212,13 +221,13 @@ function mount(value: unknown, field: string, fallbackMax: number, fallbackRedir
   const audio = oneOf(o, field, 'audio', allowed.audio, allowed.audio[0] ?? null);
   if (video === null && audio === null) throw new ConfigError(field, 'needs video, audio or both');
   return { path, format, video, audio, maxViewers: int(o, field, 'maxViewers', fallbackMax, 1, 1_000_000),
-    overflowRedirect: origin(o, field, 'overflowRedirect', fallbackRedirect) };
+    overflowRedirect: origin(o, field, 'overflowRedirect', fallbackRedirect), maxViewerSeconds: seconds(o, field, 'maxViewerSeconds', fallbackSeconds) };
 }
 
 /** Validates a parsed configuration value (undefined/null: all defaults). */
 export function parseServerConfig(value: unknown): ServerConfig {
   const o = object(value ?? {}, '', ['port', 'host', 'tls', 'passwordFile', 'source', 'feeds', 'encoding', 'mounts', 'recordings',
-    'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit', 'expireViewers', 'burst', 'shards', 'overflowRedirect']);
+    'maxViewers', 'maxBandwidth', 'slowViewers', 'authRateLimit', 'expireViewers', 'burst', 'shards', 'overflowRedirect', 'maxViewerSeconds']);
   const port = int(o, '', 'port', 8800, 0, 65535);
   const host = str(o, '', 'host', '127.0.0.1');
   let tls: TlsConfig | null = null;
@@ -275,9 +284,10 @@ export function parseServerConfig(value: unknown): ServerConfig {
   const rawMounts = o['mounts'];
   if (rawMounts !== undefined && (!Array.isArray(rawMounts) || rawMounts.length === 0)) throw new ConfigError('mounts', 'must be a non-empty list');
   const overflowRedirect = origin(o, '', 'overflowRedirect', null);
+  const maxViewerSeconds = seconds(o, '', 'maxViewerSeconds', null);
   const mounts = rawMounts === undefined
-    ? DEFAULT_MOUNTS.map((m) => ({ ...m, maxViewers, overflowRedirect }))
-    : (rawMounts as unknown[]).map((m, i) => mount(m, `mounts[${i}]`, maxViewers, overflowRedirect));
+    ? DEFAULT_MOUNTS.map((m) => ({ ...m, maxViewers, overflowRedirect, maxViewerSeconds }))
+    : (rawMounts as unknown[]).map((m, i) => mount(m, `mounts[${i}]`, maxViewers, overflowRedirect, maxViewerSeconds));
   const paths = new Set<string>();
   mounts.forEach((m, i) => {
     if (paths.has(m.path)) throw new ConfigError(`mounts[${i}].path`, `'${m.path}' is used twice`);

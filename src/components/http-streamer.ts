@@ -65,6 +65,8 @@ export interface HttpStreamerOptions {
    * goes along, so another edge sharing the secret admits it). A sad streamer still answers 503.
    */
   readonly overflowRedirect?: string;
+  /** Seconds a viewer may stay connected; it is then closed (`viewer expired`, why `duration`). Default: no limit. */
+  readonly maxViewerSeconds?: number;
 }
 
 /**
@@ -165,6 +167,7 @@ export class HttpStreamer extends Component implements HttpMount {
   private refusals = 0;
   private redirects = 0;
   private overflow: string | null;
+  private readonly maxViewerSeconds: number | null;
   private samples: Array<[number, bigint]> = [];
   private lastBytes = 0n;
   private lastGrowth = 0;
@@ -177,6 +180,8 @@ export class HttpStreamer extends Component implements HttpMount {
     this.contentType = options.contentType;
     this.maxViewers = options.maxViewers ?? 1000;
     this.overflow = options.overflowRedirect === undefined ? null : overflowOrigin(name, options.overflowRedirect);
+    this.maxViewerSeconds = options.maxViewerSeconds ?? null;
+    if (this.maxViewerSeconds !== null && !(this.maxViewerSeconds > 0)) throw new ComponentError(`${name}: maxViewerSeconds must be more than 0.`);
     this.starvedAfter = options.starvedAfter ?? 5;
     const timeout = options.clientTimeout ?? 20;
     const burst = options.burst === undefined ? null : burstPolicy(options.burst, timeout);
@@ -285,9 +290,13 @@ export class HttpStreamer extends Component implements HttpMount {
     const log = getLogger();
     log.info('viewer added', { mount: this.path, peer: request.peer, identity: request.identity });
     const client = sink.addClient(transport);
-    const left = this.viewerDeadline?.(request) ?? null;
+    // The sooner of the token's end and the mount's duration limit.
+    const tokenLeft = this.viewerDeadline?.(request) ?? null;
+    const limit = this.maxViewerSeconds;
+    const why = tokenLeft !== null && (limit === null || tokenLeft <= limit) ? 'token' : 'duration';
+    const left = why === 'token' ? tokenLeft : limit;
     const expiry = left === null || this.time === null ? null : this.time.callLater(Math.max(0, left), () => {
-      log.info('viewer expired', { mount: this.path, peer: request.peer, identity: request.identity });
+      log.info('viewer expired', { mount: this.path, peer: request.peer, identity: request.identity, why });
       client.remove();
     });
     client.done.addCallback((result) => {

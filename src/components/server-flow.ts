@@ -104,6 +104,7 @@ function mountOutputs(config: ServerConfig, feeds: ServerFeeds, all: Component[]
       lagBytes: config.slowViewers.lagBytes, clientTimeout: config.slowViewers.timeout, shards: config.shards,
       ...(config.burst === null ? {} : { burst: config.burst }),
       ...(m.overflowRedirect === null ? {} : { overflowRedirect: m.overflowRedirect }),
+      ...(m.maxViewerSeconds === null ? {} : { maxViewerSeconds: m.maxViewerSeconds }),
     });
     all.push(made, streamer);
     return streamer;

@@ -52,8 +52,8 @@ describe('server configuration', () => {
       recordings: [{ mount: '/tv.webm', file: '/tmp/tv.webm' }], slowViewers: { policy: 'drop', lagBytes: 100_000, timeout: 5 } }));
     expect(json).toEqual(yaml);
     expect(yaml.mounts).toEqual([
-      { path: '/radio.ogg', format: 'ogg', video: null, audio: 'opus', maxViewers: 7, overflowRedirect: null },
-      { path: '/tv.webm', format: 'webm', video: 'vp8', audio: 'vorbis', maxViewers: 3, overflowRedirect: null },
+      { path: '/radio.ogg', format: 'ogg', video: null, audio: 'opus', maxViewers: 7, overflowRedirect: null, maxViewerSeconds: null },
+      { path: '/tv.webm', format: 'webm', video: 'vp8', audio: 'vorbis', maxViewers: 3, overflowRedirect: null, maxViewerSeconds: null },
     ]);
     // Redirect-on-overflow: a default for every mount, overridden (or switched off with null) per mount.
     const redirected = parseServerConfig({ overflowRedirect: 'http://edge-2:8800/',
@@ -62,6 +62,11 @@ describe('server configuration', () => {
     expect(parseServerConfig({ overflowRedirect: 'http://edge-2:8800' }).mounts.map((m) => m.overflowRedirect))
       .toEqual(['http://edge-2:8800', 'http://edge-2:8800']);
     expect(fieldOf(() => parseServerConfig({ overflowRedirect: 'edge-2:8800' }))).toBe('overflowRedirect');
+    // A duration limit per viewer, the same way.
+    expect(parseServerConfig({ maxViewerSeconds: 3600, mounts: [{ path: '/a.webm' }, { path: '/b.webm', maxViewerSeconds: 60 },
+      { path: '/c.webm', maxViewerSeconds: null }] }).mounts.map((m) => m.maxViewerSeconds)).toEqual([3600, 60, null]);
+    expect(fieldOf(() => parseServerConfig({ maxViewerSeconds: 0 }))).toBe('maxViewerSeconds');
+    expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm', maxViewerSeconds: 'long' }] }))).toBe('mounts[0].maxViewerSeconds');
     expect(fieldOf(() => parseServerConfig({ mounts: [{ path: '/a.webm', overflowRedirect: 'http://e/x' }] }))).toBe('mounts[0].overflowRedirect');
     expect(yaml.encoding.keyframeDistance).toBe(10);
     expect(yaml.slowViewers).toEqual({ policy: 'drop', lagBytes: 100_000, timeout: 5 });

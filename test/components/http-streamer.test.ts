@@ -139,6 +139,28 @@ describe('HttpStreamer', () => {
     }
   });
 
+  it('closes a viewer after maxViewerSeconds, or at its token\'s end if that comes first', () => {
+    const clock = new Clock();
+    const sink = new FakeSink();
+    const streamer = new HttpStreamer('http-x', 'mux', { path: '/x.webm', contentType: 'video/webm', maxViewerSeconds: 60 });
+    streamer.attachSink(sink, clock);
+    const tokenLeft: Array<number | null> = [null, 20, 600];
+    streamer.viewerDeadline = () => tokenLeft.shift() ?? null;
+    for (let i = 0; i < 3; i++) streamer.handOff(transport, request);
+    clock.advance(19.9);
+    expect(sink.removed).toBe(0);
+    clock.advance(0.2); // the second viewer's token ends at 20 s
+    expect(sink.removed).toBe(1);
+    clock.advance(39.8);
+    expect(sink.removed).toBe(1);
+    clock.advance(0.2); // the duration limit: the first and the third (whose token had 600 s left)
+    expect(sink.removed).toBe(3);
+    expect(streamer.viewers).toBe(0);
+    const why = logs.records.filter((r) => r.message === 'viewer expired').map((r) => r.fields['why']);
+    expect(why).toEqual(['token', 'duration', 'duration']);
+    expect(() => new HttpStreamer('h', 'mux', { path: '/y.webm', contentType: 'video/webm', maxViewerSeconds: 0 })).toThrow(/maxViewerSeconds/);
+  });
+
   it('measures the bitrate over the last seconds and applies the bandwidth limit', () => {
     const { clock, sink, streamer } = setup(100);
     void streamer.start();
