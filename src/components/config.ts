@@ -73,6 +73,8 @@ export interface RecordingConfig {
   readonly file: string;
   /** Start a new file every this many seconds (null: one file). */
   readonly rotateSeconds: number | null;
+  /** Start a new file once the current one has this many bytes (at least 64 KiB), or null. */
+  readonly rotateBytes: number | null;
   /** After a file cannot be opened or written, try the next one this many seconds later. */
   readonly retrySeconds: number;
 }
@@ -297,11 +299,12 @@ export function parseServerConfig(value: unknown): ServerConfig {
   if (!Array.isArray(rawRec)) throw new ConfigError('recordings', 'must be a list');
   const recordings = (rawRec as unknown[]).map((r, i) => {
     const field = `recordings[${i}]`;
-    const ro = object(r, field, ['mount', 'file', 'rotateSeconds', 'retrySeconds']);
+    const ro = object(r, field, ['mount', 'file', 'rotateSeconds', 'rotateBytes', 'retrySeconds']);
     const m = str(ro, field, 'mount', null);
     if (!paths.has(m)) throw new ConfigError(`${field}.mount`, `no mount '${m}'`);
     const rotateSeconds = ro['rotateSeconds'] === undefined || ro['rotateSeconds'] === null ? null : num(ro, field, 'rotateSeconds', 0, 1, 31_536_000);
-    return { mount: m, file: str(ro, field, 'file', null), rotateSeconds, retrySeconds: num(ro, field, 'retrySeconds', 5, 0.1, 86_400) };
+    const rotateBytes = ro['rotateBytes'] === undefined || ro['rotateBytes'] === null ? null : int(ro, field, 'rotateBytes', 0, 65_536, Number.MAX_SAFE_INTEGER);
+    return { mount: m, file: str(ro, field, 'file', null), rotateSeconds, rotateBytes, retrySeconds: num(ro, field, 'retrySeconds', 5, 0.1, 86_400) };
   });
   const maxBandwidth = o['maxBandwidth'] === undefined || o['maxBandwidth'] === null ? null
     : int(o, '', 'maxBandwidth', 0, 1000, Number.MAX_SAFE_INTEGER);

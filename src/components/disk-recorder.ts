@@ -2,8 +2,9 @@
  * `DiskRecorder`: writes a muxed feed to files, as Flumotion's disker did: the feed ends in a
  * multifdsink and each file is one more "client" — an fd opened here and handed to an
  * {@link FdSink}, which starts it on the next keyframe with the stream headers, so every file
- * plays on its own. Rotation (`rotateSeconds`) opens the next file, hands it over, and removes the
- * previous one `overlapSeconds` later (the files overlap a little rather than leave a gap). Files
+ * plays on its own. Rotation (every `rotateSeconds`, or once the file reaches `rotateBytes`, checked
+ * each second) opens the next file, hands it over, and removes the previous one `overlapSeconds`
+ * later (the files overlap a little rather than leave a gap). Files
  * are named `file` first, then `name-1.ext`, `name-2.ext`, … (also after a flow restart, so
  * nothing is overwritten). A file that cannot be opened, or whose writes fail (the sink drops it
  * with `error`), turns the recorder sad without stopping the streams; the next file is tried every
@@ -12,18 +13,21 @@
  * test/components/flow.test.ts (the fragment), test/cli/serve.test.ts (real recordings, rotation,
  * a broken directory), test/reliability/faults.test.ts (a FIFO whose reader goes away).
  */
-import { openSync } from 'node:fs';
+import { openSync, statSync } from 'node:fs';
 import { succeed, type Deferred } from '../defer/deferred';
 import type { DelayedCall, ReactorTime } from '../defer/time';
 import { FdSink } from '../gst/fd-sink';
 import type { ClientResult, SinkClient } from '../gst/sink-client';
 import { getLogger } from '../log';
 import { Component, branch, type AttachContext, type ComponentStats } from './component';
+import { ComponentError } from './errors';
 
 /** Options of {@link DiskRecorder}. */
 export interface DiskRecorderOptions {
   /** Start a new file every this many seconds (default: never). */
   readonly rotateSeconds?: number;
+  /** Start a new file once the current one has this many bytes, checked every second (default: never). */
+  readonly rotateBytes?: number;
   /** Seconds the old file keeps recording after the new one starts (default 2). */
   readonly overlapSeconds?: number;
   /** Seconds between attempts at the next file after one could not be opened or written (default 5). */
@@ -32,6 +36,9 @@ export interface DiskRecorderOptions {
 
 /** How often a reopened file is checked for its first written bytes, in seconds. */
 const WRITE_CHECK_SECONDS = 0.25;
+
+/** How often the current file's size is compared with `rotateBytes`, in seconds. */
+const SIZE_CHECK_SECONDS = 1;
 
 /** The n-th file name: `dir/rec.webm`, then `dir/rec-1.webm`, `dir/rec-2.webm`, … */
 export function recordingFileName(file: string, n: number): string {
@@ -52,18 +59,22 @@ export class DiskRecorder extends Component {
   private rotation: DelayedCall | null = null;
   private retry: DelayedCall | null = null;
   private writeCheck: DelayedCall | null = null;
+  private sizeCheck: DelayedCall | null = null;
   private readonly retiring = new Set<DelayedCall>();
   private count = 0;
   private failureCount = 0;
   private lastFailure: string | null = null;
   private currentFile: string | null = null;
   private readonly rotateSeconds: number | null;
+  private readonly rotateBytes: number | null;
   private readonly overlapSeconds: number;
   private readonly retrySeconds: number;
 
   constructor(name: string, eater: string, readonly location: string, options: DiskRecorderOptions = {}) {
     super(name, [eater]);
     this.rotateSeconds = options.rotateSeconds ?? null;
+    this.rotateBytes = options.rotateBytes ?? null;
+    if (this.rotateBytes !== null && !(this.rotateBytes >= 1)) throw new ComponentError(`${name}: rotateBytes must be at least 1.`);
     this.overlapSeconds = options.overlapSeconds ?? 2;
     this.retrySeconds = options.retrySeconds ?? 5;
   }
@@ -92,13 +103,15 @@ export class DiskRecorder extends Component {
     this.running = true;
     if (this.open()) this.setMood('happy');
     this.scheduleRotation();
+    this.scheduleSizeCheck();
     return succeed(undefined);
   }
 
   override stop(): Deferred<void> {
     this.running = false;
-    for (const call of [this.rotation, this.retry, this.writeCheck, ...this.retiring]) if (call?.active() === true) call.cancel();
+    for (const call of [this.rotation, this.retry, this.writeCheck, this.sizeCheck, ...this.retiring]) if (call?.active() === true) call.cancel();
     this.rotation = null;
+    this.sizeCheck = null;
     this.retry = null;
     this.writeCheck = null;
     this.retiring.clear();
@@ -212,6 +225,29 @@ export class DiskRecorder extends Component {
       this.rotation = null;
       if (this.open() && this.mood === 'sad') this.happyOnceWritten();
       this.scheduleRotation();
+    });
+  }
+
+  /** Every second with `rotateBytes`: the next file once the current one is that big. */
+  private scheduleSizeCheck(): void {
+    const time = this.time;
+    const limit = this.rotateBytes;
+    if (limit === null || time === null) return;
+    this.sizeCheck = time.callLater(SIZE_CHECK_SECONDS, () => {
+      this.sizeCheck = null;
+      if (!this.running) return;
+      const file = this.currentFile;
+      let bytes = 0;
+      try {
+        bytes = file === null ? 0 : statSync(file).size;
+      } catch {
+        // Gone or unreadable: the sink reports write failures; nothing to measure here.
+      }
+      if (bytes >= limit) {
+        getLogger().info('recording rotated by size', { component: this.name, file, bytes });
+        if (this.open() && this.mood === 'sad') this.happyOnceWritten();
+      }
+      this.scheduleSizeCheck();
     });
   }
 }

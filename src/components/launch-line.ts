@@ -54,7 +54,7 @@ export const LAUNCH_KINDS: Readonly<Record<string, Kind>> = {
   'webm-muxer': { props: [] },
   'ogg-muxer': { props: [] },
   'http-streamer': { props: ['path', 'max-viewers', 'slow-viewers'], sink: true },
-  'disk-recorder': { props: ['file', 'rotate-seconds', 'retry-seconds'], sink: true },
+  'disk-recorder': { props: ['file', 'rotate-seconds', 'rotate-bytes', 'retry-seconds'], sink: true },
   'feed-eater': { props: ['host', 'port', 'feed', 'identity', 'decode', 'width', 'height', 'framerate'], source: true },
 };
 
@@ -258,7 +258,7 @@ function build(specs: Spec[], links: readonly Link[], options: LaunchLineOptions
       default: {
         const file = s.props.get('file');
         if (file === undefined || file === '') throw new LaunchLineError(`${s.name}: disk-recorder needs file=`);
-        return new DiskRecorder(s.name, one(), file, dropUndefined({ rotateSeconds: number(s, 'rotate-seconds', true),
+        return new DiskRecorder(s.name, one(), file, dropUndefined({ rotateSeconds: number(s, 'rotate-seconds', true), rotateBytes: number(s, 'rotate-bytes', true),
           retrySeconds: number(s, 'retry-seconds', true) }));
       }
     }

@@ -110,7 +110,8 @@ function mountOutputs(config: ServerConfig, feeds: ServerFeeds, all: Component[]
     return streamer;
   });
   const recorders = config.recordings.map((r, i) => new DiskRecorder(`disk-${i}`, producerOf.get(r.mount) as string, r.file,
-    { retrySeconds: r.retrySeconds, ...(r.rotateSeconds === null ? {} : { rotateSeconds: r.rotateSeconds }) }));
+    { retrySeconds: r.retrySeconds, ...(r.rotateSeconds === null ? {} : { rotateSeconds: r.rotateSeconds }),
+      ...(r.rotateBytes === null ? {} : { rotateBytes: r.rotateBytes }) }));
   all.push(...exporters(config, feeds, producerOf), ...recorders);
   return { all, streamers, recorders };
 }

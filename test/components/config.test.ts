@@ -120,6 +120,9 @@ describe('server configuration', () => {
     expect(fieldOf(() => parseServerConfig({ recordings: [{ mount: '/live.webm' }] }))).toBe('recordings[0].file');
     expect(fieldOf(() => parseServerConfig({ tls: { port: 8443 } }))).toBe('tls.cert');
     expect(fieldOf(() => parseServerConfig({ recordings: [{ mount: '/live.webm', file: 'a.webm', rotateSeconds: 0 }] }))).toBe('recordings[0].rotateSeconds');
+    expect(parseServerConfig({ recordings: [{ mount: '/live.webm', file: 'a.webm', rotateBytes: 1_000_000 }] }).recordings[0]?.rotateBytes).toBe(1_000_000);
+    expect(parseServerConfig({ recordings: [{ mount: '/live.webm', file: 'a.webm' }] }).recordings[0]?.rotateBytes).toBeNull();
+    expect(fieldOf(() => parseServerConfig({ recordings: [{ mount: '/live.webm', file: 'a.webm', rotateBytes: 1000 }] }))).toBe('recordings[0].rotateBytes');
     expect(fieldOf(() => parseServerConfig({ slowViewers: { policy: 'ignore' } }))).toBe('slowViewers.policy');
     expect(fieldOf(() => parseServerConfig({ maxBandwidth: 10 }))).toBe('maxBandwidth');
     expect(fieldOf(() => parseServerConfig({ expireViewers: 'yes' }))).toBe('expireViewers');

@@ -6,6 +6,8 @@
  * regular file, turns happy once it is written to, and the file keeps growing. Then the retry
  * timer on a `Clock` (the pipeline still real): a file that cannot be opened is tried again every
  * `retrySeconds`, not before, and the recorder is happy once the file it finally opens is written.
+ * Rotation by size: once the file passes `rotateBytes` (checked each second of the Clock) the next
+ * file starts, with the WebM header, and the old one is closed after the overlap.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,6 +148,43 @@ describe('DiskRecorder', () => {
       }), 20, 'happy once written');
       expect(size(file)).toBeGreaterThan(0);
       expect(recorder.moodDetail).toBe('');
+    } finally {
+      for (const c of components) c.stop();
+      await within(pipeline.dispose(), 20, 'dispose');
+    }
+  }, 60_000);
+
+  it('starts the next file once the current one passes rotateBytes; each file starts with the stream header', async () => {
+    const clock = new Clock();
+    const file = join(dir, 'sized.webm');
+    const recorder = new DiskRecorder('disk', 'mux', file, { rotateBytes: 30_000, overlapSeconds: 1 });
+    const components = [
+      new TestSource('src', { width: 160, height: 120, framerate: 10, audio: false }),
+      new VideoEncoder('vp8', 'vp8', 'src:video', { bitrate: 400_000, keyframeDistance: 5 }),
+      new Muxer('mux', 'webm', ['vp8']),
+      recorder,
+    ];
+    const pipeline = Pipeline.launch(flowLaunchLine(components), { reactor: realTime });
+    const second = join(dir, 'sized-1.webm');
+    try {
+      for (const c of components) c.attach({ pipeline, time: clock, reactor: realTime });
+      await within(pipeline.setState('playing'), 20, 'playing');
+      for (const c of components) c.start();
+      expect(recorder.stats()).toMatchObject({ mood: 'happy', files: 1, file });
+      // Below the limit a size check changes nothing…
+      clock.advance(1);
+      expect(recorder.files).toBe(1);
+      // …past it, the next check starts sized-1.webm (the clock ticks as the real stream fills the file).
+      await within(until(() => {
+        if (size(file) >= 30_000) clock.advance(1);
+        return recorder.files === 2;
+      }), 30, 'rotated by size');
+      expect(recorder.stats()).toMatchObject({ mood: 'happy', files: 2, file: second });
+      expect(logs.records.some((r) => r.message === 'recording rotated by size' && Number(r.fields['bytes']) >= 30_000)).toBe(true);
+      clock.advance(1); // the overlap: the old file is closed
+      await within(until(() => size(second) > 1000), 20, 'the second file written');
+      const ebml = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
+      for (const f of [file, second]) expect(readFileSync(f).subarray(0, 4).equals(ebml), f).toBe(true);
     } finally {
       for (const c of components) c.stop();
       await within(pipeline.dispose(), 20, 'dispose');
