@@ -17,6 +17,8 @@
  */
 import { fail, succeed, type Deferred } from '../defer/deferred';
 import { Eater, eaterSourceLaunch, type EaterEvent, type FeederAddress } from '../gst/feeds/eater';
+import { linkedBranches } from '../gst/branches';
+import type { Pipeline } from '../gst/pipeline';
 import type { Feeder } from '../gst/feeds/feeder';
 import { feedIdentity, type FeedServer } from '../gst/feeds/feed-server';
 import type { ReactorTCP } from '../reactor/interfaces/reactor';
@@ -113,6 +115,7 @@ export class FeedEater extends Component {
   private eater: Eater | null = null;
   private connectionCount = 0;
   private drops = 0;
+  private lacking: string | null = null;
 
   constructor(name: string, private readonly options: FeedEaterOptions) {
     super(name, []);
@@ -136,9 +139,9 @@ export class FeedEater extends Component {
     if (d === undefined) return `${head} ! ${feederTee(this.feedElement('default'))}`;
     const dec = `${this.name}-decode`;
     return `${head} ! decodebin name=${dec}`
-      + `  ${dec}. ! queue ! videoconvert ! videoscale ! videorate`
+      + `  ${dec}. ! queue name=${this.name}-video-queue ! videoconvert ! videoscale ! videorate`
       + ` ! video/x-raw,format=I420,width=${d.width},height=${d.height},framerate=${d.framerate}/1 ! ${feederTee(this.feedElement('video'))}`
-      + `  ${dec}. ! queue ! audioconvert ! audioresample ! audio/x-raw,rate=44100,channels=2 ! ${feederTee(this.feedElement('audio'))}`;
+      + `  ${dec}. ! queue name=${this.name}-audio-queue ! audioconvert ! audioresample ! audio/x-raw,rate=44100,channels=2 ! ${feederTee(this.feedElement('audio'))}`;
   }
 
   /** Adopts the pipeline side of the eater's socket pair, then starts dialling (before the pipeline plays). */
@@ -151,6 +154,8 @@ export class FeedEater extends Component {
       ...(o.stallTimeout !== undefined ? { stallTimeout: o.stallTimeout } : {}),
       ...(o.maxDelay !== undefined ? { maxDelay: o.maxDelay } : {}),
     }).addCallback((eater) => {
+      this.lacking = null;
+      if (o.decode !== undefined) this.checkKinds(context.pipeline);
       this.eater = eater;
       eater.events$.subscribe((e) => this.onEvent(e));
       if ((o.fallbacks ?? []).length === 0) eater.connectTCP(reactor as ReactorTCP, o.host, o.port);
@@ -177,12 +182,30 @@ export class FeedEater extends Component {
       connections: this.connectionCount, drops: this.drops };
   }
 
+  /**
+   * Decoding: once decodebin has exposed the upstream's streams, a kind it lacks that a component
+   * here eats (its tee has branches) will never come: say so (sad), instead of a mount that stays
+   * hungry waiting for its first bytes.
+   */
+  private checkKinds(pipeline: Pipeline): void {
+    const heads = { video: `${this.name}-video-queue`, audio: `${this.name}-audio-queue` };
+    linkedBranches(pipeline, `${this.name}-decode`, heads).addCallbacks((linked) => {
+      const missing = (['video', 'audio'] as const).filter((k) => !linked.includes(k)
+        && Number(pipeline.getProperty(this.feedElement(k), 'num-src-pads') ?? 0) > 0);
+      if (missing.length === 0) return;
+      const reason = `${this.options.feed} has no ${missing.join(' and ')}, which this server's mounts need`;
+      getLogger().error('feed lacks a stream', { component: this.name, feed: this.options.feed, missing });
+      this.lacking = reason;
+      this.setMood('sad', reason);
+    }, () => null); // the pipeline stopped first
+  }
+
   private onEvent(e: EaterEvent): void {
     const where = `${this.options.feed} from ${this.eater?.destination ?? `${this.options.host}:${this.options.port}`}`;
     switch (e.type) {
       case 'authenticated':
         this.connectionCount += 1;
-        this.setMood('happy');
+        if (this.lacking === null) this.setMood('happy'); // a stream without a needed kind stays so across reconnects
         break;
       case 'lost':
       case 'stalled':

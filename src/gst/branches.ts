@@ -1,13 +1,14 @@
 /**
- * `pruneUnlinkedBranches`: a decoder (`decodebin`) exposes one pad per stream its input carries,
- * and gst-launch links each to the first branch that accepts it. A branch left unlinked (the audio
- * side, for a stream with video only) would keep the pipeline from prerolling and from ever
- * posting EOS. When the decoder says it has no more pads (`no-more-pads`, emitted on its streaming
- * thread: the handler only posts to a later loop turn, PITFALLS 5 and 6), every branch whose first
- * element's sink pad is still unlinked is removed, and the Deferred fires with the kinds linked.
+ * Branches after a decoder (`decodebin`): it exposes one pad per stream its input carries, and
+ * gst-launch links each to the first branch that accepts it. A branch left unlinked (the audio
+ * side, for a stream with video only) keeps the pipeline from prerolling and from ever posting
+ * EOS. When the decoder says it has no more pads (`no-more-pads`, emitted on its streaming
+ * thread: the handler only posts to a later loop turn, PITFALLS 5 and 6):
+ * - `linkedBranches` fires with the kinds whose first element got a pad;
+ * - `pruneUnlinkedBranches` also removes every branch no pad linked (`Pipeline.remove`).
  * decodebin3 would tell the streams in a bus message instead, but in GStreamer 1.22 it stops with
  * `not-linked` when fed in push mode (fdsrc), so it is not used.
- * Tests: test/cli/ingest-producers.test.ts.
+ * Tests: test/gst/branches.test.ts, test/cli/ingest-producers.test.ts.
  */
 import { Deferred } from '../defer/deferred';
 import { GstDisposedError } from './errors';
@@ -17,11 +18,13 @@ import type { Pipeline } from './pipeline';
 import { connectSignal } from './signals';
 
 /**
- * Waits for `decoder`'s `no-more-pads`, then removes the branches (element names, first element
- * fed by the decoder) that no pad linked. Fires with the keys of the linked branches, in order;
- * fails with {@link GstDisposedError} if the pipeline is disposed first.
+ * Waits for `decoder`'s `no-more-pads`, then fires with the keys of `heads` (kind → the name of
+ * the first element of that kind's branch) whose element's sink pad is linked, in order, after
+ * `then(linked)` ran on the same turn; fails with {@link GstDisposedError} if the pipeline is
+ * disposed first.
  */
-export function pruneUnlinkedBranches(pipeline: Pipeline, decoder: string, branches: Readonly<Record<string, readonly string[]>>): Deferred<string[]> {
+export function linkedBranches(pipeline: Pipeline, decoder: string, heads: Readonly<Record<string, string>>,
+  then: (linked: string[]) => void = () => undefined): Deferred<string[]> {
   const internals = internalsOf(pipeline);
   const { host } = internals;
   const result = new Deferred<string[]>();
@@ -43,18 +46,26 @@ export function pruneUnlinkedBranches(pipeline: Pipeline, decoder: string, branc
   };
   internals.addParticipant(participant);
   disconnect = connectSignal(internals.getElement(decoder), 'no-more-pads', host.guard('no-more-pads', () => {
-    host.post('prune unlinked branches', () => {
+    host.post('check decoder branches', () => {
       finish();
       if (result.called || internals.isDisposing()) return;
-      const linked: string[] = [];
-      for (const [kind, names] of Object.entries(branches)) {
-        const first = names[0];
-        if (first === undefined) continue;
-        if (internals.getElement(first).getStaticPad('sink')?.isLinked() === true) linked.push(kind);
-        else pipeline.remove(...names);
-      }
+      const linked = Object.entries(heads)
+        .filter(([, head]) => internals.getElement(head).getStaticPad('sink')?.isLinked() === true)
+        .map(([kind]) => kind);
+      then(linked);
       result.callback(linked);
     });
   }));
   return result;
+}
+
+/**
+ * {@link linkedBranches}, and the branches (element names, the first one fed by the decoder) that
+ * no pad linked are removed before the Deferred fires with the kinds linked.
+ */
+export function pruneUnlinkedBranches(pipeline: Pipeline, decoder: string, branches: Readonly<Record<string, readonly string[]>>): Deferred<string[]> {
+  const heads = Object.fromEntries(Object.entries(branches).filter(([, names]) => names.length > 0).map(([kind, names]) => [kind, names[0] as string]));
+  return linkedBranches(pipeline, decoder, heads, (linked) => {
+    for (const [kind, names] of Object.entries(branches)) if (names.length > 0 && !linked.includes(kind)) pipeline.remove(...names);
+  });
 }

@@ -16,7 +16,7 @@ export type { ClientEndReason, ClientResult, ClientState } from './sink-client';
 export type { Amount, ClientPolicy, QueueLimits, RecoverPolicy, SinkPolicy, SyncMethod, UnitFormat } from './sink-options';
 export type { BridgeConsumer } from './tls-bridge';
 export { FdSource } from './fd-source';
-export { pruneUnlinkedBranches } from './branches';
+export { linkedBranches, pruneUnlinkedBranches } from './branches';
 export type { FdSourceOptions } from './fd-source';
 export { shardedSinkLaunch } from './sharding';
 export type { ShardOptions } from './sharding';

@@ -159,6 +159,32 @@ describe('GDP feeds between torsion serve processes', () => {
     }
   }, 120_000);
 
+  it('a feed source whose upstream has no video: sad with the reason where a mount needs video; audio-only mounts play it', async () => {
+    const [pPort, fPort, vPort, aPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const servers: ServeProcess[] = [];
+    try {
+      servers.push(await serve(['--config', config('radio.yaml', [small, `feeds: { port: ${fPort} }`,
+        'mounts: [{ path: /radio.ogg, video: null, audio: vorbis }]']), '--port', String(pPort)], env));
+      const source = `source: { type: feed, port: ${fPort}, feed: /radio.ogg, width: 160, height: 120, framerate: 10 }`;
+      const video = await serve(['--config', config('needs-video.yaml', [source, 'mounts: [{ path: /tv.webm }]']), '--port', String(vPort)], env);
+      servers.push(video);
+      const audio = await serve(['--config', config('audio-only.yaml', [source, 'mounts: [{ path: /r.ogg, video: null, audio: vorbis }]']),
+        '--port', String(aPort)], env);
+      servers.push(audio);
+      const sad = await until(() => stats(vPort), (s) => s.components.find((c) => c.name === 'source')?.mood === 'sad', 30_000,
+        'the feed source never said the feed has no video');
+      expect(sad.components.find((c) => c.name === 'source')?.moodDetail).toBe('/radio.ogg has no video, which this server\'s mounts need');
+      expect(video.stderr()).toMatch(/"msg":"feed lacks a stream","component":"source","feed":"\/radio\.ogg","missing":\["video"\]/);
+      const play = await run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=http://127.0.0.1:${aPort}/r.ogg?token=${token()}`, 'num-buffers=40',
+        '!', 'oggdemux', '!', 'vorbisdec', '!', 'fakesink', 'silent=false'], 40_000);
+      expect(frames(play.stdout), `${play.stdout.slice(-800)}\n${play.stderr}`).toBeGreaterThanOrEqual(5);
+      expect((await stats(aPort)).components.find((c) => c.name === 'source')?.mood).toBe('happy');
+      for (const s of servers) expect(await s.stop(), s.stderr().slice(-2000)).toBe(0);
+    } finally {
+      for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    }
+  }, 120_000);
+
   it('an edge with the wrong feed secret is refused, turns sad with the reason, and stops dialling', async () => {
     const [pPort, fPort, ePort] = await Promise.all([freePort(), freePort(), freePort()]);
     const servers: ServeProcess[] = [];
