@@ -19,7 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { serveCommand } from '../../src/cli/commands/serve';
 import { mintToken } from '../../src/protocols/index';
 import { captureIO } from './io';
-import { freePort, rawViewer, run, serve, type ServeProcess } from '../components/helpers/serve';
+import { freePort, rawViewer, run, serve, type RawViewer, type ServeProcess } from '../components/helpers/serve';
 
 const SECRET = 'feeds-test-secret-0123456789';
 const FEED_SECRET = 'feed-secret-between-servers-0123';
@@ -64,6 +64,14 @@ function decodeWebm(port: number, path = '/live.webm'): ReturnType<typeof run> {
 function decodeOgg(port: number): ReturnType<typeof run> {
   return run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=http://127.0.0.1:${port}/live.ogg?token=${token()}`, 'num-buffers=40', '!',
     'oggdemux', '!', 'theoradec', '!', 'fakesink', 'silent=false'], 40_000);
+}
+
+/** After an upstream change: the edge viewer gets 20 kB more than `before`, stays connected, and a viewer joining now decodes. */
+async function edgeStillServes(viewer: RawViewer, before: number, ePort: number): Promise<void> {
+  await viewer.received(before + 20_000, 30_000);
+  expect(viewer.socket.destroyed).toBe(false);
+  const late = await decodeWebm(ePort);
+  expect(frames(late.stdout), `${late.stdout.slice(-800)}\n${late.stderr}`).toBeGreaterThanOrEqual(5);
 }
 
 const env = { TORSION_SECRET: SECRET, TORSION_FEED_SECRET: FEED_SECRET };
@@ -111,12 +119,9 @@ describe('GDP feeds between torsion serve processes', () => {
       servers.push(producer);
       await until(() => stats(ePort), (s) => s.components.find((c) => c.name === 'relay-live-webm')?.connections === 2, 30_000,
         'the edge did not reconnect');
-      await viewer.received(before + 20_000, 30_000);
+      await edgeStillServes(viewer, before, ePort);
       const edgeMetrics = await (await fetch(`http://127.0.0.1:${ePort}/metrics?token=${token()}`)).text();
       expect(edgeMetrics).toMatch(/^torsion_feed_connections_total\{component="relay-live-webm",feed="\/live\.webm"\} 2$/m);
-      expect(viewer.socket.destroyed).toBe(false);
-      const late = await decodeWebm(ePort);
-      expect(frames(late.stdout), `${late.stdout.slice(-800)}\n${late.stderr}`).toBeGreaterThanOrEqual(5);
       viewer.socket.destroy();
 
       for (const s of servers.slice(1)) expect(await s.stop(), s.stderr().slice(-2000)).toBe(0);
@@ -147,11 +152,7 @@ describe('GDP feeds between torsion serve processes', () => {
       // No producer comes back on the first address: the edge dials the stand-in, the viewer goes on.
       const moved = await until(relay, (r) => r?.connections === 2 && r.mood === 'happy', 30_000, 'the edge did not move to the stand-in');
       expect(moved?.upstream).toBe(`127.0.0.1:${f2Port}`);
-      const before = viewer.bytes();
-      await viewer.received(before + 20_000, 30_000);
-      expect(viewer.socket.destroyed).toBe(false);
-      const late = await decodeWebm(ePort);
-      expect(frames(late.stdout), `${late.stdout.slice(-800)}\n${late.stderr}`).toBeGreaterThanOrEqual(5);
+      await edgeStillServes(viewer, viewer.bytes(), ePort);
       viewer.socket.destroy();
       for (const s of servers.slice(1)) expect(await s.stop(), s.stderr().slice(-2000)).toBe(0);
     } finally {

@@ -19,7 +19,8 @@ import { closeFd, dupFd, stealSocketFd } from '../../src/gst/fd-util';
 import { setSendBuffer } from '../../src/gst/send-buffer';
 import { validateSinkPolicy } from '../../src/gst/sink-options';
 import { loadGi } from '../../src/reactor/gi';
-import { fdCount, get, startServe, tempDir, token, waitFor, writeConfig } from './helpers';
+import { rawViewer, type RawViewer } from '../components/helpers/serve';
+import { fdCount, startServe, tempDir, token, waitFor, writeConfig } from './helpers';
 
 const dir = tempDir('torsion-slow-viewers-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,28 +29,10 @@ const LAG_BYTES = 30_000;
 const SOL_SOCKET = 1;
 const SO_RCVBUF = 8;
 
-/** A viewer; resolves once the response head arrived. */
-function viewer(port: number, path: string): Promise<{ socket: Socket; head: string; bytes: () => number; ended: Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let buf = Buffer.alloc(0);
-    let bytes = 0;
-    let done = false;
-    const ended = new Promise<void>((ok) => socket.once('end', () => ok()));
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no head for ${path}`)); }, 20_000);
-    socket.on('data', (c: Buffer) => {
-      bytes += c.length;
-      if (done) return;
-      buf = Buffer.concat([buf, c]);
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      done = true;
-      clearTimeout(timer);
-      resolve({ socket, head: buf.subarray(0, end).toString('latin1'), bytes: () => bytes, ended });
-    });
-    socket.on('error', (e) => { if (!done) { clearTimeout(timer); reject(e); } });
-    socket.write(get(path));
-  });
+/** A viewer (rawViewer), with `ended` firing on the server's FIN. */
+async function viewer(port: number, path: string): Promise<RawViewer & { ended: Promise<void> }> {
+  const v = await rawViewer(port, path);
+  return { ...v, ended: new Promise<void>((ok) => v.socket.once('end', () => ok())) };
 }
 
 /** Fixes a socket's SO_RCVBUF (locks it: the kernel stops growing it while nobody reads). */
