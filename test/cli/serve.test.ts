@@ -14,15 +14,11 @@ import { serveCommand } from '../../src/cli/commands/serve';
 import { commands } from '../../src/cli/commands/index';
 import { mintToken } from '../../src/protocols/index';
 import { captureIO } from './io';
-import { freePort, rawViewer, root, run, serve, torsion } from '../components/helpers/serve';
+import { freePort, playedTail, playFrames, rawViewer, root, run, serve, sinkChains, torsion } from '../components/helpers/serve';
 
 const SECRET = 'serve-test-secret-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'torsion-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function frames(output: string): number {
-  return (output.match(/chain\s+\*+/g) ?? []).length;
-}
 
 describe('torsion serve (in-process: arguments and config errors)', () => {
   it('is registered and prints help', async () => {
@@ -94,13 +90,20 @@ describe('torsion serve (a real server process)', () => {
 
       // Both mounts decode, through real GStreamer HTTP clients joining a stream already running.
       const [webm, ogg] = await Promise.all([
-        run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=${base}/live.webm?token=${webmToken}`, 'num-buffers=60', '!',
-          'matroskademux', '!', 'vp8dec', '!', 'fakesink', 'silent=false'], 40_000),
-        run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=${base}/live.ogg?token=${oggToken}`, 'num-buffers=60', '!',
-          'oggdemux', '!', 'theoradec', '!', 'fakesink', 'silent=false'], 40_000),
+        playFrames(`${base}/live.webm?token=${webmToken}`, 'webm'),
+        playFrames(`${base}/live.ogg?token=${oggToken}`, 'ogg'),
       ]);
-      expect(frames(webm.stdout), `${webm.stdout.slice(-1500)}\n${webm.stderr}`).toBeGreaterThanOrEqual(5);
-      expect(frames(ogg.stdout), `${ogg.stdout.slice(-1500)}\n${ogg.stderr}`).toBeGreaterThanOrEqual(5);
+      expect(webm.frames, playedTail(webm)).toBeGreaterThanOrEqual(5);
+      expect(ogg.frames, playedTail(ogg)).toBeGreaterThanOrEqual(5);
+      // They were stopped once they decoded enough; wait until the server saw them go (a departed
+      // viewer counts until the sink released its fd, held briefly against fd-number reuse).
+      await server.waitForStderr(/"msg":"viewer left","mount":"\/live\.webm"[\s\S]*"msg":"viewer left","mount":"\/live\.ogg"|"msg":"viewer left","mount":"\/live\.ogg"[\s\S]*"msg":"viewer left","mount":"\/live\.webm"/, 10_000);
+      for (let deadline = Date.now() + 5000, busy = true; busy;) {
+        const now = await (await fetch(`${base}/stats?token=${allToken}`)).json() as { mounts: Array<{ viewers: number }> };
+        busy = now.mounts.some((m) => m.viewers > 0);
+        if (busy && Date.now() > deadline) throw new Error(`viewers still counted: ${JSON.stringify(now.mounts)}`);
+        if (busy) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
 
       // Refusals.
       const noCredentials = await fetch(`${base}/live.webm`);
@@ -169,6 +172,9 @@ describe('torsion serve (a real server process)', () => {
       // The held viewers receive media, not just the head (from the next keyframe on).
       await Promise.all([first.received(first.head.length + 4 + 1000), oggViewer.received(oggViewer.head.length + 4 + 1000)]);
 
+      // The recording rotates every 2 s: wait for its third file, so the second is complete.
+      await server.waitForStderr(/"msg":"recording",[^\n]*rec-2\.webm/, 20_000);
+
       // SIGTERM: viewers are closed by the server, the process exits 0.
       const closed = Promise.all([first, second, oggViewer].map((v) => new Promise<void>((r) => { v.socket.on('close', () => r()); })));
       const code = await server.stop();
@@ -189,7 +195,7 @@ describe('torsion serve (a real server process)', () => {
       }
       const rotated = await run('gst-launch-1.0', ['-v', 'filesrc', `location=${join(dir, 'rec-1.webm')}`, '!', 'matroskademux', '!', 'vp8dec', '!',
         'fakesink', 'silent=false'], 20_000);
-      expect(frames(rotated.stdout), rotated.stderr).toBeGreaterThanOrEqual(5);
+      expect(sinkChains(rotated.stdout), rotated.stderr).toBeGreaterThanOrEqual(5);
     } finally {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
     }
@@ -217,9 +223,8 @@ describe('torsion serve (a real server process)', () => {
     try {
       expect(server.banner).toContain(`HTTPS:       https://127.0.0.1:${tlsPort}/?token=`);
       const basic = `Basic ${Buffer.from('alice:open sesame').toString('base64')}`;
-      const play = await run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=https://127.0.0.1:${tlsPort}/live.webm`, 'ssl-strict=false',
-        'user-id=alice', 'user-pw=open sesame', 'num-buffers=60', '!', 'matroskademux', '!', 'vp8dec', '!', 'fakesink', 'silent=false'], 40_000);
-      expect(frames(play.stdout), `${play.stdout.slice(-1500)}\n${play.stderr}`).toBeGreaterThanOrEqual(5);
+      const play = await playFrames(`https://127.0.0.1:${tlsPort}/live.webm`, 'webm', 5, 40_000, ['ssl-strict=false', 'user-id=alice', 'user-pw=open sesame']);
+      expect(play.frames, playedTail(play)).toBeGreaterThanOrEqual(5);
       const stats = await fetch(`http://127.0.0.1:${port}/stats`, { headers: { Authorization: basic } });
       expect(stats.status).toBe(200);
       expect((await stats.json() as { mounts: Array<{ served: number }> }).mounts[0]?.served).toBe(1);
@@ -352,13 +357,11 @@ describe('torsion serve (a real server process)', () => {
       second.socket.destroy();
 
       const [webm, ogg] = await Promise.all([
-        run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=http://127.0.0.1:${port}/live.webm?token=${token}`, 'num-buffers=40', '!',
-          'matroskademux', '!', 'vp8dec', '!', 'fakesink', 'silent=false'], 40_000),
-        run('gst-launch-1.0', ['-v', 'souphttpsrc', `location=http://127.0.0.1:${port}/live.ogg?token=${token}`, 'num-buffers=40', '!',
-          'oggdemux', '!', 'theoradec', '!', 'fakesink', 'silent=false'], 40_000),
+        playFrames(`http://127.0.0.1:${port}/live.webm?token=${token}`, 'webm'),
+        playFrames(`http://127.0.0.1:${port}/live.ogg?token=${token}`, 'ogg'),
       ]);
-      expect(frames(webm.stdout), webm.stderr).toBeGreaterThanOrEqual(5);
-      expect(frames(ogg.stdout), ogg.stderr).toBeGreaterThanOrEqual(5);
+      expect(webm.frames, playedTail(webm)).toBeGreaterThanOrEqual(5);
+      expect(ogg.frames, playedTail(ogg)).toBeGreaterThanOrEqual(5);
       const stats = await (await fetch(`http://127.0.0.1:${port}/stats?token=${token}`)).json() as {
         components: Array<{ name: string; mood: string; producer?: string | null; producers?: number }> };
       expect(stats.components[0]).toMatchObject({ name: 'source', mood: 'happy', producers: 1 });

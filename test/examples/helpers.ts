@@ -1,5 +1,5 @@
 /** Starts an example server (the stream server unless told) as a child process and reads the URLs it prints. */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -60,10 +60,3 @@ export function waitForOutput(stream: NodeJS.ReadableStream, pattern: RegExp, ti
   });
 }
 
-/** Runs a command to its end (killed after `timeout` ms); never rejects. */
-export function run(cmd: string, args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout, maxBuffer: 32 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-  });
-}

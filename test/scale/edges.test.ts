@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/protocols/index';
-import { freePort, rawViewer, run, startServer, type RawViewer, type ServeProcess } from '../components/helpers/serve';
+import { freePort, playedTail, playFrames, rawViewer, startServer, type RawViewer, type ServeProcess } from '../components/helpers/serve';
 
 const SECRET = 'edges-test-secret-0123456789';
 const FEED_SECRET = 'edges-feed-secret-0123456789ab';
@@ -143,10 +143,8 @@ describe('one producer, three edges on their own addresses', () => {
         viewers.push(await Promise.all(Array.from({ length: VIEWERS_PER_EDGE }, () => rawViewer(ePort, `/live.webm?token=${token()}`, e.address))));
       }
       await Promise.all(viewers.flat().map((v) => v.received(v.head.length + 4000, 30_000)));
-      const decoded = await Promise.all(edges.map((e) => run('gst-launch-1.0', ['-v', 'souphttpsrc',
-        `location=http://${e.address}:${ePort}/live.webm?token=${token()}`, 'num-buffers=80', '!', 'matroskademux', '!', 'vp8dec', '!',
-        'fakesink', 'silent=false'], 40_000)));
-      decoded.forEach((r, i) => expect((r.stdout.match(/chain\s+\*+/g) ?? []).length, `edge ${i}: ${r.stderr}`).toBeGreaterThanOrEqual(5));
+      const decoded = await Promise.all(edges.map((e) => playFrames(`http://${e.address}:${ePort}/live.webm?token=${token()}`, 'webm')));
+      decoded.forEach((r, i) => expect(r.frames, `edge ${i}: ${playedTail(r)}`).toBeGreaterThanOrEqual(5));
 
       // Kill edge 1: only its viewers are lost.
       const marks = viewers.map((group) => group.map((v) => v.bytes()));

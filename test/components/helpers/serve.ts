@@ -24,6 +24,60 @@ export function run(cmd: string, args: string[], timeout: number, env: Record<st
   });
 }
 
+/** What a GStreamer HTTP client decoded: its exit code and output, and how many frames reached the sink. */
+export interface Played { code: number; stdout: string; stderr: string; frames: number }
+
+const chains = { webm: ['matroskademux', '!', 'vp8dec'], ogg: ['oggdemux', '!', 'theoradec'], 'ogg-audio': ['oggdemux', '!', 'vorbisdec'] } as const;
+
+/**
+ * Runs `gst-launch-1.0 -v <args>` until `count(stdout)` reaches `want`, then stops it: `code` is 0
+ * when it did, else gst-launch's own exit code (or 1 when killed at `timeout`). For live streams,
+ * which never end by themselves.
+ */
+export function gstUntil(args: string[], count: (stdout: string) => number, want: number, timeout = 40_000): Promise<Played> {
+  return new Promise((resolve) => {
+    const child = spawn('gst-launch-1.0', ['-v', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let seen = 0;
+    let reached = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      seen = count(stdout);
+      if (seen >= want && !reached) { reached = true; child.kill('SIGTERM'); }
+    });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: reached ? 0 : (code ?? 1), stdout, stderr, frames: seen });
+    });
+  });
+}
+
+/** Decoded buffers fakesink reported (`silent=false`), all sinks or the one named. */
+export function sinkChains(stdout: string, sink?: string): number {
+  const re = sink === undefined ? /last-message = chain\s+\*+/g : new RegExp(`GstFakeSink:${sink}: last-message = chain\\s+\\*+`, 'g');
+  return (stdout.match(re) ?? []).length;
+}
+
+/**
+ * Plays `url` (souphttpsrc → demuxer → decoder → fakesink) until `frames` decoded buffers reached
+ * the sink. Counting at the sink, not HTTP reads at the source (souphttpsrc `num-buffers`), keeps
+ * it independent of how the kernel splits the stream into reads. (A sink-side `num-buffers` would
+ * not end it: matroskademux keeps pushing after its sink answered EOS.) `srcProps` are extra
+ * souphttpsrc properties (`ssl-strict=false`, `user-id=…`).
+ */
+export function playFrames(url: string, kind: keyof typeof chains, frames = 5, timeout = 40_000, srcProps: string[] = []): Promise<Played> {
+  return gstUntil(['souphttpsrc', `location=${url}`, ...srcProps, '!', ...chains[kind], '!', 'fakesink', 'silent=false'],
+    (out) => sinkChains(out), frames, timeout);
+}
+
+/** A failure message for a `Played`: the tail of its output. */
+export function playedTail(p: Played, chars = 1500): string {
+  return `exit ${p.code}\n${p.stdout.slice(-chars)}\n${p.stderr}`;
+}
+
 /** `torsion <args>` through tsx. */
 export function torsion(args: string[], env: Record<string, string> = {}, timeout = 30_000): ReturnType<typeof run> {
   return run(process.execPath, [...cli, ...args], timeout, env);
