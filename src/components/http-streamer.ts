@@ -69,6 +69,24 @@ export interface HttpStreamerOptions {
   readonly maxViewerSeconds?: number;
 }
 
+/** The limits a running streamer can change ({@link HttpStreamer.setLimits}); null lifts one. */
+export interface StreamerLimits {
+  readonly maxViewers: number;
+  readonly overflowRedirect: string | null;
+  readonly maxViewerSeconds: number | null;
+}
+
+/**
+ * `limits` checked for the streamer `name` (the redirect reduced to its origin); throws a
+ * {@link ComponentError} that names the streamer and the limit.
+ */
+export function checkLimits(name: string, limits: StreamerLimits): StreamerLimits {
+  const { maxViewers, maxViewerSeconds } = limits;
+  if (!Number.isInteger(maxViewers) || maxViewers < 0) throw new ComponentError(`${name}: maxViewers must be a whole number, got ${maxViewers}.`);
+  if (maxViewerSeconds !== null && !(maxViewerSeconds > 0)) throw new ComponentError(`${name}: maxViewerSeconds must be more than 0.`);
+  return { maxViewers, maxViewerSeconds, overflowRedirect: limits.overflowRedirect === null ? null : overflowOrigin(name, limits.overflowRedirect) };
+}
+
 /**
  * Hand-offs are added to the sink in batches collected over this long (FdSinkOptions.addBatchSeconds):
  * each `add` waits out the sink thread's current pass over its viewers, so at thousands of viewers
@@ -147,7 +165,6 @@ export class HttpStreamer extends Component implements HttpMount {
   readonly feeders: readonly string[] = [];
   readonly path: string;
   readonly contentType: string;
-  readonly maxViewers: number;
   /** An extra admission check (the server's bandwidth limit): a reason to refuse, or null. */
   admission: ((streamer: HttpStreamer) => string | null) | null = null;
   /** Seconds a viewer may stay (its token's remaining lifetime), or null for no limit; checked at hand-off. */
@@ -166,8 +183,9 @@ export class HttpStreamer extends Component implements HttpMount {
   private admitted = 0;
   private refusals = 0;
   private redirects = 0;
+  private viewerLimit: number;
   private overflow: string | null;
-  private readonly maxViewerSeconds: number | null;
+  private maxViewerSeconds: number | null;
   private samples: Array<[number, bigint]> = [];
   private lastBytes = 0n;
   private lastGrowth = 0;
@@ -178,10 +196,11 @@ export class HttpStreamer extends Component implements HttpMount {
     super(name, [eater]);
     this.path = options.path;
     this.contentType = options.contentType;
-    this.maxViewers = options.maxViewers ?? 1000;
-    this.overflow = options.overflowRedirect === undefined ? null : overflowOrigin(name, options.overflowRedirect);
-    this.maxViewerSeconds = options.maxViewerSeconds ?? null;
-    if (this.maxViewerSeconds !== null && !(this.maxViewerSeconds > 0)) throw new ComponentError(`${name}: maxViewerSeconds must be more than 0.`);
+    this.viewerLimit = 1000;
+    this.overflow = null;
+    this.maxViewerSeconds = null;
+    this.setLimits({ maxViewers: options.maxViewers ?? 1000, overflowRedirect: options.overflowRedirect ?? null,
+      maxViewerSeconds: options.maxViewerSeconds ?? null });
     this.starvedAfter = options.starvedAfter ?? 5;
     const timeout = options.clientTimeout ?? 20;
     const burst = options.burst === undefined ? null : burstPolicy(options.burst, timeout);
@@ -192,6 +211,29 @@ export class HttpStreamer extends Component implements HttpMount {
     if (!Number.isInteger(this.shards) || this.shards < 1 || this.shards > 64) {
       throw new ComponentError(`${name}: shards must be an integer in 1..64.`);
     }
+  }
+
+  /** Most viewers at once; more are refused (503, or a redirect). */
+  get maxViewers(): number {
+    return this.viewerLimit;
+  }
+
+  /** The limits in force. */
+  get limits(): StreamerLimits {
+    return { maxViewers: this.viewerLimit, overflowRedirect: this.overflow, maxViewerSeconds: this.maxViewerSeconds };
+  }
+
+  /**
+   * Changes the limits while streaming (`torsion serve` on SIGHUP): they apply to the next
+   * viewers; viewers already streaming are not closed by a lower `maxViewers`, and keep the
+   * duration limit they joined with. Throws a {@link ComponentError} for an invalid value and then
+   * changes nothing.
+   */
+  setLimits(limits: StreamerLimits): void {
+    const checked = checkLimits(this.name, limits);
+    this.viewerLimit = checked.maxViewers;
+    this.overflow = checked.overflowRedirect;
+    this.maxViewerSeconds = checked.maxViewerSeconds;
   }
 
   /** Viewers streaming now. */
@@ -261,7 +303,7 @@ export class HttpStreamer extends Component implements HttpMount {
   refusal(_request: HandoffRequest): string | null {
     let reason: string | null = null;
     if (this.mood === 'sad') reason = `${this.path} is not available`;
-    else if (this.viewerCount >= this.maxViewers) reason = `${this.path} has reached ${this.maxViewers} viewers`;
+    else if (this.viewerCount >= this.viewerLimit) reason = `${this.path} has reached ${this.viewerLimit} viewers`;
     else reason = this.admission?.(this) ?? null;
     if (reason !== null) {
       this.refusals += 1;

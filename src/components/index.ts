@@ -10,6 +10,7 @@ export { Muxer, contentTypeOf, type MuxFormat } from './muxers';
 export { FeedExporter, FeedEater, type FeedEaterOptions } from './feed-components';
 export {
   HttpStreamer, slowViewerPolicy, burstPolicy, type Burst, type HttpStreamerOptions, type MountStats, type SlowViewerPolicy, type StreamerSink,
+  type StreamerLimits, checkLimits,
 } from './http-streamer';
 export { IngestSource, type IngestSourceOptions } from './ingest-source';
 export { IngestFactory, IngestProtocol, GDP_CONTENT_TYPE, type IngestOptions, type ProducerSink, type ProducerFormat } from './ingest-protocol';
@@ -24,6 +25,6 @@ export { serverComponents, bandwidthRefusal, mountSlug, type ServerComponents, t
 export { ServerMetrics } from './metrics';
 export { parseLaunchLine, LAUNCH_KINDS } from './launch-line';
 export { statusPage as serverStatusPage, type ServerStats } from './status-page';
-export { StreamServer, type StreamServerOptions, type StreamServerReactor } from './stream-server';
+export { StreamServer, type StreamServerOptions, type StreamServerReactor, type ConfigReload } from './stream-server';
 export { serverBanner } from './banner';
 export { ComponentError, ConfigError, LaunchLineError } from './errors';

@@ -30,7 +30,7 @@ import type { ListeningPort, ReactorCore, ReactorTCP, ReactorTLS } from '../reac
 import type { Component } from './component';
 import type { ServerConfig } from './config';
 import { DiskRecorder } from './disk-recorder';
-import { HttpStreamer } from './http-streamer';
+import { checkLimits, HttpStreamer, type StreamerLimits } from './http-streamer';
 import { ComponentError, ConfigError } from './errors';
 import { IngestFactory } from './ingest-protocol';
 import { Flow } from './flow';
@@ -62,6 +62,26 @@ export interface StreamServerOptions {
   readonly feedSecret?: string;
 }
 
+/** What {@link StreamServer.reload} did with a new configuration. */
+export interface ConfigReload {
+  /** Settings now in force, as config paths (`maxBandwidth`, `mounts[0].maxViewers`). */
+  readonly applied: readonly string[];
+  /** Settings that changed but only take effect after a restart (`source`, `port`, …); the old values stay. */
+  readonly needRestart: readonly string[];
+  /** The password file, re-read; null without one (or when its path changed: a restart setting). */
+  readonly passwords: PasswordFileLoad | null;
+}
+
+/** The server-wide settings a reload changes in place; the streamers hold their own limits. */
+interface LiveSettings {
+  maxBandwidth: number | null;
+  expireViewers: boolean;
+}
+
+/** Top-level settings a reload cannot change in place (they shape the pipeline, the ports or the auth chain). */
+const RESTART_SETTINGS = ['port', 'host', 'tls', 'passwordFile', 'source', 'feeds', 'encoding', 'recordings', 'slowViewers', 'shards', 'burst',
+  'authRateLimit'] as const satisfies ReadonlyArray<keyof ServerConfig>;
+
 /** Accept-queue depth of the viewer ports. */
 const VIEWER_BACKLOG = 1024;
 
@@ -85,6 +105,8 @@ function openPasswordFile(path: string): PasswordFileBouncer {
 export class StreamServer {
   private stopping: Deferred<void> | null = null;
   private readonly startedAt: number;
+  /** The configuration in force: the one started with, plus what reloads applied. */
+  private current: ServerConfig;
 
   private constructor(
     private readonly options: StreamServerOptions,
@@ -98,8 +120,75 @@ export class StreamServer {
     readonly feedServer: FeedServer | null,
     readonly feedPort: ListeningPort | null,
     private readonly passwords: PasswordFileBouncer | null,
+    private readonly live: LiveSettings,
   ) {
     this.startedAt = options.reactor.seconds();
+    this.current = options.config;
+  }
+
+  /** The configuration in force (what {@link reload} applied included). */
+  get config(): ServerConfig {
+    return this.current;
+  }
+
+  /**
+   * Applies a new configuration while serving (`torsion serve` re-reads its config file on
+   * SIGHUP). In place, for the next viewers: `maxBandwidth`, `expireViewers`, and each mount's
+   * `maxViewers`, `overflowRedirect` and `maxViewerSeconds` (mounts matched by path); viewers
+   * already streaming stay. The password file is re-read ({@link reloadPasswordFile}). Anything
+   * else that changed (the source, encodings, the set of mounts, ports, TLS, recordings, …) keeps
+   * its old value until a restart and is listed in `needRestart`. Logs `config reloaded` (a warning
+   * when something needs a restart), or why it failed. Fails (and changes nothing) with a {@link ConfigError} naming
+   * the field when a new value is invalid, or with Node's error when the password file cannot be
+   * read (the rest is then applied and logged; the previous users stay).
+   */
+  reload(next: ServerConfig): Deferred<ConfigReload> {
+    const log = getLogger();
+    const was = this.current;
+    const needRestart: string[] = RESTART_SETTINGS.filter((key) => JSON.stringify(was[key]) !== JSON.stringify(next[key]));
+    const applied: string[] = [];
+    // `torsion launch` builds its streamers from the line, not from `mounts`.
+    const fromConfig = this.options.components === undefined;
+    const shape = (m: ServerConfig['mounts'][number]): string => JSON.stringify([m.path, m.format, m.video, m.audio]);
+    const sameMounts = was.mounts.length === next.mounts.length && was.mounts.every((m, i) => shape(m) === shape(next.mounts[i] ?? m));
+    const changes: Array<[HttpStreamer, ServerConfig['mounts'][number], number]> = [];
+    if (fromConfig && !sameMounts) needRestart.push('mounts');
+    else if (fromConfig) {
+      next.mounts.forEach((m, i) => {
+        const streamer = this.parts.streamers.find((s) => s.path === m.path);
+        const old = was.mounts[i];
+        if (streamer === undefined || old === undefined) return;
+        for (const key of ['maxViewers', 'overflowRedirect', 'maxViewerSeconds'] as const) {
+          if (old[key] !== m[key]) applied.push(`mounts[${i}].${key}`);
+        }
+        changes.push([streamer, m, i]);
+      });
+    }
+    const limits: Array<[HttpStreamer, StreamerLimits]> = [];
+    for (const [streamer, m, i] of changes) {
+      try {
+        limits.push([streamer, checkLimits(streamer.name, { maxViewers: m.maxViewers, overflowRedirect: m.overflowRedirect, maxViewerSeconds: m.maxViewerSeconds })]);
+      } catch (error) {
+        const refused = new ConfigError(`mounts[${i}]`, error instanceof Error ? error.message : String(error), { cause: error });
+        log.error('config reload failed: the running settings stay', { error: refused.message });
+        return fail(refused);
+      }
+    }
+    for (const [streamer, l] of limits) streamer.setLimits(l);
+    if (was.maxBandwidth !== next.maxBandwidth) applied.push('maxBandwidth');
+    if (was.expireViewers !== next.expireViewers) applied.push('expireViewers');
+    this.live.maxBandwidth = next.maxBandwidth;
+    this.live.expireViewers = next.expireViewers;
+    this.current = {
+      ...was,
+      maxBandwidth: next.maxBandwidth,
+      expireViewers: next.expireViewers,
+      mounts: fromConfig && sameMounts ? next.mounts : was.mounts,
+    };
+    if (needRestart.length > 0) log.warn('config reloaded; some changes need a restart', { applied, needRestart });
+    else log.info('config reloaded', { applied });
+    const passwords = needRestart.includes('passwordFile') ? succeed(null) : this.reloadPasswordFile();
+    return passwords.addCallback((load: PasswordFileLoad | null): ConfigReload => ({ applied, needRestart, passwords: load }));
   }
 
   /**
@@ -159,14 +248,14 @@ export class StreamServer {
       return fail(error);
     }
     const metrics = new ServerMetrics(parts.all, parts.streamers);
+    const live: LiveSettings = { maxBandwidth: config.maxBandwidth, expireViewers: config.expireViewers };
     for (const s of parts.streamers) {
-      s.admission = (joining) => bandwidthRefusal(parts.streamers, joining, config.maxBandwidth);
-      if (config.expireViewers) {
-        s.viewerDeadline = (request) => {
-          const claims = decodeToken(request.head.query.get('token') ?? '');
-          return claims === null ? null : claims.expiresAt - options.wallClock.seconds();
-        };
-      }
+      s.admission = (joining) => bandwidthRefusal(parts.streamers, joining, live.maxBandwidth);
+      s.viewerDeadline = (request) => {
+        if (!live.expireViewers) return null;
+        const claims = decodeToken(request.head.query.get('token') ?? '');
+        return claims === null ? null : claims.expiresAt - options.wallClock.seconds();
+      };
     }
     const counted: Bouncer = {
       authenticate: (keycard: Keycard) => bouncer.authenticate(keycard).addErrback((f: Failure) => {
@@ -212,7 +301,7 @@ export class StreamServer {
       { fireOnOneErrback: true, consumeErrors: true });
     return all.addCallbacks((results): StreamServer => {
       server = new StreamServer(options, flow, parts, metrics, results[0]?.[1] as ListeningPort, (results[1]?.[1] ?? null) as ListeningPort | null,
-        (results[2]?.[1] ?? null) as ListeningPort | null, fs, (results[3]?.[1] ?? null) as ListeningPort | null, passwords);
+        (results[2]?.[1] ?? null) as ListeningPort | null, fs, (results[3]?.[1] ?? null) as ListeningPort | null, passwords, live);
       if (fs !== null) log.info('offering feeds', { feeds: fs.feeds(), port: server.ports.feeds });
       const s = server;
       reactor.addSystemEventTrigger('before', 'shutdown', () => s.stop());

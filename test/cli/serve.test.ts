@@ -14,7 +14,7 @@ import { serveCommand } from '../../src/cli/commands/serve';
 import { commands } from '../../src/cli/commands/index';
 import { mintToken } from '../../src/protocols/index';
 import { captureIO } from './io';
-import { freePort, playedTail, playFrames, rawViewer, root, run, serve, sinkChains, torsion } from '../components/helpers/serve';
+import { freePort, playedTail, playFrames, rawViewer, root, run, serve, sinkChains, torsion, type RawViewer } from '../components/helpers/serve';
 
 const SECRET = 'serve-test-secret-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'torsion-serve-'));
@@ -279,6 +279,38 @@ describe('torsion serve (a real server process)', () => {
       await server.waitForStderr(/"msg":"password file reload failed: the previous users stay"/, 10_000);
       expect(await as('alice', 'open sesame')).toBe(200);
       expect(await as('bob', 'swordfish')).toBe(200);
+      expect(await server.stop(), server.stderr()).toBe(0);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('re-reads its config file on SIGHUP: a new viewer limit applies at once, a new source is logged as needing a restart, a broken file changes nothing', async () => {
+    const port = await freePort();
+    const config = join(dir, 'reload.json');
+    const write = (maxViewers: number, framerate: number): void => writeFileSync(config,
+      JSON.stringify({ source: { width: 160, height: 120, framerate }, mounts: [{ path: '/live.webm', maxViewers }] }));
+    write(1, 10);
+    const server = await serve(['--config', config, '--port', String(port)], { TORSION_SECRET: SECRET });
+    const token = mintToken(SECRET, '/', Math.floor(Date.now() / 1000) + 60);
+    const status = async (): Promise<number> => { const r = await fetch(`http://127.0.0.1:${port}/live.webm?token=${token}`); await r.body?.cancel(); return r.status; };
+    const viewers: RawViewer[] = [];
+    try {
+      viewers.push(await rawViewer(port, `/live.webm?token=${token}`));
+      expect(await status()).toBe(503);
+      write(2, 15);
+      server.child.kill('SIGHUP');
+      await server.waitForStderr(/"msg":"config reloaded; some changes need a restart","applied":\["mounts\[0\]\.maxViewers"\],"needRestart":\["source","encoding"\]/, 10_000);
+      viewers.push(await rawViewer(port, `/live.webm?token=${token}`));
+      expect(viewers[1]?.head).toMatch(/^HTTP\/1\.[01] 200/);
+      expect(await status()).toBe(503);
+      // A file that does not parse: logged, and the running settings stay.
+      writeFileSync(config, '{ "mounts": [');
+      server.child.kill('SIGHUP');
+      await server.waitForStderr(/"msg":"config reload failed: the running settings stay","error":"[^"]*reload\.json/, 10_000);
+      const stats = await (await fetch(`http://127.0.0.1:${port}/stats?token=${token}`)).json() as { mounts: Array<{ maxViewers: number; viewers: number }> };
+      expect(stats.mounts[0]).toMatchObject({ maxViewers: 2, viewers: 2 });
+      for (const v of viewers) v.socket.destroy();
       expect(await server.stop(), server.stderr()).toBe(0);
     } finally {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');

@@ -22,8 +22,9 @@ const HELP = `Usage: torsion serve [--config <file>] [--port <n>] [--host <addre
 Serves a live test source as authenticated HTTP streams — by default /live.webm (VP8 + Vorbis)
 and /live.ogg (Theora + Vorbis) — with a status page at /, /stats (JSON) and /metrics
 (Prometheus). Viewers need a token (?token=, see \`torsion token\`) or, with a password file,
-HTTP Basic credentials. Stops cleanly on SIGINT/SIGTERM (exit 0); SIGHUP re-reads the
-password file.
+HTTP Basic credentials. Stops cleanly on SIGINT/SIGTERM (exit 0). SIGHUP re-reads the config
+file and the password file: viewer limits, bandwidth and redirects change for the next viewers;
+changes to the source, mounts, ports or encodings are logged as needing a restart.
 
 Options:
   --config <file>     a JSON or YAML configuration file (docs/config.md); none is needed
@@ -91,8 +92,12 @@ export function loadServeConfig(o: { config: string | null; port: number | null;
 /**
  * Runs a stream server until the reactor stops (SIGINT/SIGTERM): the body of `torsion serve` and
  * `torsion launch`. Resolves to the exit code: 0 after a clean stop, 1 if it could not start.
+ * On SIGHUP it applies `reread()` (the config file again) with {@link StreamServer.reload}; a
+ * config that does not read or validate is logged and the running settings stay. Without
+ * `reread`, SIGHUP re-reads the password file only.
  */
-export async function runStreamServer(io: CommandIO, config: ServerConfig, command: string, components?: readonly Component[]): Promise<number> {
+export async function runStreamServer(io: CommandIO, config: ServerConfig, command: string, components?: readonly Component[],
+  reread?: () => ServerConfig): Promise<number> {
   const given = io.env['TORSION_SECRET'];
   const secret = given === undefined || given === '' ? randomBytes(24).toString('base64url') : given;
   try {
@@ -111,9 +116,26 @@ export async function runStreamServer(io: CommandIO, config: ServerConfig, comma
     ...(feedSecret === undefined || feedSecret === '' ? {} : { feedSecret }) }).asPromise().then(
     (server) => {
       io.stdout.write(serverBanner(server, config.host, process.pid, given !== undefined && given !== ''));
-      // SIGHUP re-reads the password file, as daemons do; a failed read keeps the previous users.
-      if (config.passwordFile !== null) {
-        const reload = (): void => { server.reloadPasswordFile().addErrback(() => null); };
+      // SIGHUP re-reads the configuration, as daemons do; what fails to read or apply is logged
+      // and the running settings stay (a failed password file read keeps the previous users).
+      if (reread !== undefined || config.passwordFile !== null) {
+        const reload = (): void => {
+          if (reread === undefined) {
+            server.reloadPasswordFile().addErrback(() => null);
+            return;
+          }
+          let next: ServerConfig;
+          try {
+            next = reread();
+          } catch (error) {
+            getLogger().error('config reload failed: the running settings stay', { error: error instanceof Error ? error.message : String(error) });
+            return;
+          }
+          server.reload(next).addCallbacks((done) => {
+            checkFdLimit(server.config.mounts.reduce((n, m) => n + m.maxViewers, 0));
+            return done;
+          }, () => null); // reload() logged why
+        };
         process.on('SIGHUP', reload);
         reactor.addSystemEventTrigger('before', 'shutdown', () => { process.off('SIGHUP', reload); });
       }
@@ -161,6 +183,6 @@ export const serveCommand: Command = {
       io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       return 0;
     }
-    return runStreamServer(io, config, 'serve');
+    return runStreamServer(io, config, 'serve', undefined, () => loadServeConfig(o, io.env));
   },
 };
