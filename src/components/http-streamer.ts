@@ -196,11 +196,11 @@ export class HttpStreamer extends Component implements HttpMount {
     super(name, [eater]);
     this.path = options.path;
     this.contentType = options.contentType;
-    this.viewerLimit = 1000;
-    this.overflow = null;
-    this.maxViewerSeconds = null;
-    this.setLimits({ maxViewers: options.maxViewers ?? 1000, overflowRedirect: options.overflowRedirect ?? null,
+    const limits = checkLimits(name, { maxViewers: options.maxViewers ?? 1000, overflowRedirect: options.overflowRedirect ?? null,
       maxViewerSeconds: options.maxViewerSeconds ?? null });
+    this.viewerLimit = limits.maxViewers;
+    this.overflow = limits.overflowRedirect;
+    this.maxViewerSeconds = limits.maxViewerSeconds;
     this.starvedAfter = options.starvedAfter ?? 5;
     const timeout = options.clientTimeout ?? 20;
     const burst = options.burst === undefined ? null : burstPolicy(options.burst, timeout);

@@ -122,6 +122,27 @@ describe('HttpStreamer', () => {
     expect(streamer.refusal(request)).toMatch(/not available/);
   });
 
+  it('changes its limits while serving (setLimits): the next viewers see them, those streaming stay; an invalid value changes nothing', () => {
+    const { clock, sink, streamer } = setup(2);
+    const asked = { head: { target: '/x.webm?token=abc' } } as HandoffRequest;
+    streamer.handOff(transport, asked);
+    streamer.handOff(transport, asked);
+    streamer.setLimits({ maxViewers: 1, overflowRedirect: 'https://edge-3.example/', maxViewerSeconds: 10 });
+    expect(streamer.limits).toEqual({ maxViewers: 1, overflowRedirect: 'https://edge-3.example', maxViewerSeconds: 10 });
+    expect(streamer.viewers).toBe(2); // a lower limit closes nobody
+    expect(streamer.refusal(asked)).toMatch(/reached 1 viewers/);
+    expect(streamer.redirect(asked)).toBe('https://edge-3.example/x.webm?token=abc');
+    for (const d of sink.clients) d.callback({ reason: 'closed', bytesSent: 0n, bytesSentExact: false, seconds: 1 });
+    streamer.handOff(transport, asked); // joins under the new duration limit
+    clock.advance(10);
+    expect(sink.removed).toBe(1);
+    for (const bad of [{ maxViewers: 1.5 }, { maxViewers: -1 }, { maxViewerSeconds: 0 }, { overflowRedirect: 'edge-2:8800' }]) {
+      expect(() => streamer.setLimits({ ...streamer.limits, ...bad }), JSON.stringify(bad)).toThrow(/^http-x: /);
+    }
+    expect(streamer.limits).toEqual({ maxViewers: 1, overflowRedirect: 'https://edge-3.example', maxViewerSeconds: 10 });
+    expect(streamer.stats()).toMatchObject({ maxViewers: 1 });
+  });
+
   it('sends viewers refused for capacity to overflowRedirect (path and query kept), but not when sad', () => {
     const streamer = new HttpStreamer('http-x', 'mux', { path: '/x.webm', contentType: 'video/webm', maxViewers: 1,
       overflowRedirect: 'http://edge-2.example:8800/' });
