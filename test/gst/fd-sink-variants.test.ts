@@ -16,7 +16,7 @@ import type { SinkClient } from '../../src/gst/sink-client';
 import type { Transport } from '../../src/reactor/interfaces/transport';
 import { decodeFrames, EBML_MAGIC } from './helpers/decode';
 import { realTime as reactor, startLoop, stopLoop, within } from './helpers/loop';
-import { FdServer, fdCount, Viewer } from './helpers/net';
+import { fdCount, FdServer, VANISHED, Viewer } from './helpers/net';
 import { webm } from './helpers/streams';
 import { connect } from 'node:net';
 
@@ -40,7 +40,8 @@ describe('FdSink variants', () => {
     a.viewer.socket.destroy();
     cb.remove();
     const [ra, rb] = await within(Promise.all([ca.done, cb.done]), 10);
-    expect([ra.reason, rb.reason]).toEqual(['closed', 'removed']);
+    expect(VANISHED).toContain(ra.reason);
+    expect(rb.reason).toBe('removed');
     await within(b.viewer.closed, 5);
     expect(b.viewer.data().subarray(0, 4)).toEqual(EBML_MAGIC);
     expect((await decodeFrames(b.viewer.data(), 'webm')).frames).toBeGreaterThanOrEqual(3);
@@ -97,7 +98,7 @@ describe('FdSink variants', () => {
     expect(data.subarray(0, 3).toString()).toBe('OK\n');
     expect(data.subarray(3, 7)).toEqual(EBML_MAGIC);
     viewer.socket.destroy();
-    expect((await within(c.done, 10)).reason).toBe('closed');
+    expect(VANISHED).toContain((await within(c.done, 10)).reason);
     expect((await decodeFrames(data.subarray(3), 'webm')).frames).toBeGreaterThanOrEqual(5);
     await within(port.stopListening(), 5);
     await within(p.dispose(), 10);

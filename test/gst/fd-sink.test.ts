@@ -9,7 +9,7 @@ import { FdSink } from '../../src/gst/fd-sink';
 import { Pipeline } from '../../src/gst/pipeline';
 import { decodeFrames, EBML_MAGIC, OGG_MAGIC } from './helpers/decode';
 import { realTime as reactor, startLoop, stopLoop, within } from './helpers/loop';
-import { FdServer, fdCount } from './helpers/net';
+import { fdCount, FdServer, VANISHED } from './helpers/net';
 import { detachable, ogg, webm } from './helpers/streams';
 
 beforeAll(() => startLoop());
@@ -42,7 +42,7 @@ describe('FdSink streaming', () => {
 
     for (const v of [early.viewer, viaUnix.viewer, late.viewer]) v.socket.destroy();
     const results = await within(Promise.all([earlyClient.done, unixClient.done, lateClient.done]), 10, 'done');
-    expect(results.map((r) => r.reason)).toEqual(['closed', 'closed', 'closed']);
+    for (const r of results) expect(VANISHED).toContain(r.reason);
     expect(results.every((r) => r.bytesSent > 0n && r.seconds > 0)).toBe(true);
     expect(earlyClient.state).toBe('released');
     expect(sink.size).toBe(0);

@@ -16,6 +16,13 @@ export function fdCount(): number {
 }
 
 /** A viewer: a client socket that records every byte it receives. */
+/**
+ * How the sink reports a viewer whose socket was destroyed with data still unread (a reset): it
+ * is `closed` when multifdsink notices by poll or by the send that gets ECONNRESET, and `error`
+ * when a send after that gets EPIPE (its `write_error`); which comes first depends on timing.
+ */
+export const VANISHED: readonly string[] = ['closed', 'error'];
+
 export class Viewer {
   readonly chunks: Buffer[] = [];
   bytes = 0;
