@@ -106,7 +106,7 @@ export async function runStreamServer(io: CommandIO, config: ServerConfig, comma
     io.stderr.write(`torsion ${command}: TORSION_SECRET: ${(error as Error).message}\n`);
     return 1;
   }
-  checkFdLimit(components === undefined ? config.mounts.reduce((n, m) => n + m.maxViewers, 0) : 0);
+  checkFdLimit(components === undefined ? viewerCapacity(config) : 0);
   const reactor = new GLibReactor();
   const wallClock = anchoredClock(reactor, unixNow());
   const stopped = reactor.run().asPromise();
@@ -132,7 +132,7 @@ export async function runStreamServer(io: CommandIO, config: ServerConfig, comma
             return;
           }
           server.reload(next).addCallbacks((done) => {
-            checkFdLimit(server.config.mounts.reduce((n, m) => n + m.maxViewers, 0));
+            checkFdLimit(viewerCapacity(server.config));
             return done;
           }, () => null); // reload() logged why
         };
@@ -150,6 +150,11 @@ export async function runStreamServer(io: CommandIO, config: ServerConfig, comma
   await stopped;
   io.stdout.write('stopped\n');
   return failed ? 1 : 0;
+}
+
+/** The most viewers the mounts admit at once: each holds an fd. */
+function viewerCapacity(config: ServerConfig): number {
+  return config.mounts.reduce((n, m) => n + m.maxViewers, 0);
 }
 
 /** Unix time now: the CLI is where the wall clock enters (tokens carry Unix time). */
